@@ -1,0 +1,50 @@
+/**
+ * One decoded TCP segment, as the net layer hands it to the connection table. The decoder
+ * reuses a single instance: the table copies what it keeps (payload bytes it must hold).
+ */
+export interface TcpSegment {
+  frame: number;
+  tsSec: number;
+  tsNsec: number;
+  ipVersion: 4 | 6;
+  /** IPv4 source/destination as unsigned 32-bit numbers (only when ipVersion is 4). */
+  src4: number;
+  dst4: number;
+  /** IPv6 source/destination in RFC 5952 text (only when ipVersion is 6, else ''). */
+  src6: string;
+  dst6: string;
+  srcPort: number;
+  dstPort: number;
+  /** Unsigned 32-bit sequence and acknowledgement numbers. */
+  seq: number;
+  ack: number;
+  /** TCP flag bits (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08, ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80). */
+  flags: number;
+  window: number;
+  /** Captured payload: data[payloadOffset, payloadOffset + payloadLength). */
+  data: Uint8Array;
+  payloadOffset: number;
+  payloadLength: number;
+  /** Payload bytes that were on the wire but not captured (snaplen cut); 0 normally. */
+  payloadMissing: number;
+}
+
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_PSH = 0x08;
+export const TCP_ACK = 0x10;
+
+/** A fresh, zeroed segment to be filled by the decoder. */
+export function newTcpSegment(): TcpSegment {
+  return {
+    frame: 0, tsSec: 0, tsNsec: 0, ipVersion: 4, src4: 0, dst4: 0, src6: '', dst6: '',
+    srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0,
+    data: new Uint8Array(0), payloadOffset: 0, payloadLength: 0, payloadMissing: 0,
+  };
+}
+
+/** IPv4 address number to dotted text. */
+export function ipv4ToString(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
