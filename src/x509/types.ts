@@ -1,0 +1,28 @@
+/** What we know of one certificate, parsed once per distinct DER. */
+export interface CertificateFacts {
+  /** SHA-256 of the DER, lowercase hex. */
+  sha256: string;
+  /** RFC 4514-style names, most significant last as OpenSSL prints them reversed: we use "CN=..,O=..,C=.." (leaf RDN first). */
+  subject: string;
+  issuer: string;
+  subjectCommonName: string | null;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  /** subjectAltName dNSName entries, in order. */
+  sanDns: string[];
+  /** subjectAltName iPAddress entries as text. */
+  sanIp: string[];
+  keyType: 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'unknown';
+  /** RSA modulus bits, EC curve bits, ... */
+  keyBits: number | null;
+  /** e.g. "sha256WithRSAEncryption", "ecdsa-with-SHA256". */
+  signatureAlgorithm: string;
+  isCA: boolean | null;
+  pathLength: number | null;
+  keyUsage: string[];
+  extendedKeyUsage: string[];
+  subjectKeyId: string | null;
+  authorityKeyId: string | null;
+  selfIssued: boolean;
+}
