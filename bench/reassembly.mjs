@@ -1,0 +1,31 @@
+// Reads a capture through the capture reader, the packet decoder and TCP reassembly only (the
+// consumer counts delivered bytes), and prints one JSON line of figures. Run after `npm run build`.
+import { readCapture } from '../dist/capture/read-capture.js';
+import { PacketDecoder } from '../dist/net/packet-decoder.js';
+import { newTcpSegment } from '../dist/net/tcp-segment.js';
+import { ConnectionTable } from '../dist/tcp/connection-table.js';
+import { statSync } from 'node:fs';
+
+const file = process.argv[2];
+let delivered = 0;
+let connections = 0;
+const warnings = [];
+const warn = (frame, text) => { if (warnings.length < 5) warnings.push({ frame, text }); };
+const decoder = new PacketDecoder({ warn });
+const table = new ConnectionTable(() => {
+  connections++;
+  return {
+    data(_d, _b, _o, length) { delivered += length; },
+    gap() {},
+    close() {},
+    end() {},
+  };
+}, { warn });
+const seg = newTcpSegment();
+const t0 = process.hrtime.bigint();
+const summary = await readCapture(file, { onPacket(p) { if (decoder.decode(p, seg)) table.segment(seg); } }, { warn });
+table.finish();
+decoder.finish();
+const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+const bytes = statSync(file).size;
+console.log(JSON.stringify({ stage: 'reassembly', bytes, packets: summary.packets, connections, delivered, ms, maxRssKb: process.resourceUsage().maxRSS, warnings }));

@@ -1,0 +1,67 @@
+/**
+ * Wires the stages together: capture reader -> packet decoder -> connection table -> TLS
+ * decoder. Everything runs synchronously inside the reader's packet callback; a connection's
+ * model is handed on as soon as its TCP connection ends.
+ */
+import { readCapture } from './capture/read-capture.js';
+import type { CaptureInput, CaptureSummary, CapturedPacket } from './capture/packet.js';
+import { PacketDecoder } from './net/packet-decoder.js';
+import { newTcpSegment } from './net/tcp-segment.js';
+import { ConnectionTable } from './tcp/connection-table.js';
+import { createTlsConsumer } from './tls/connection-decoder.js';
+import type { TlsConnectionModel } from './tls/model.js';
+import type { WarningSink } from './report/warning.js';
+
+/** Limits on what one analysis may hold; what a cap cuts becomes a warning. */
+export interface Caps {
+  /** Out-of-order TCP bytes held per direction (default 4 MiB). */
+  maxPendingBytesPerDirection?: number;
+  /** Out-of-order TCP bytes held over all connections (default 256 MiB). */
+  maxPendingBytesTotal?: number;
+  /** Largest handshake message kept (default 256 KiB). */
+  maxHandshakeBytes?: number;
+  /** Bytes held for IP fragment reassembly (default 16 MiB). */
+  maxFragmentBytes?: number;
+}
+
+/** Options of one pipeline run. */
+export interface PipelineOptions {
+  warn: WarningSink;
+  caps?: Caps;
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads a capture and calls `onConnection` with each connection's model when it ends (in the
+ * order connections end; at the end of the capture, every connection still open).
+ */
+export async function runPipeline(
+  input: CaptureInput,
+  onConnection: (model: TlsConnectionModel) => void,
+  options: PipelineOptions,
+): Promise<CaptureSummary> {
+  const caps = options.caps ?? {};
+  const decoder = new PacketDecoder({ warn: options.warn, maxFragmentBytes: caps.maxFragmentBytes });
+  const table = new ConnectionTable(
+    (info, control) =>
+      createTlsConsumer(info, control, { onEnd: onConnection, maxHandshakeBytes: caps.maxHandshakeBytes }),
+    {
+      warn: options.warn,
+      maxPendingBytesPerDirection: caps.maxPendingBytesPerDirection,
+      maxPendingBytesTotal: caps.maxPendingBytesTotal,
+    },
+  );
+  const segment = newTcpSegment();
+  const summary = await readCapture(
+    input,
+    {
+      onPacket(packet: CapturedPacket) {
+        if (decoder.decode(packet, segment)) table.segment(segment);
+      },
+    },
+    { warn: options.warn, signal: options.signal },
+  );
+  table.finish();
+  decoder.finish();
+  return summary;
+}

@@ -1,0 +1,129 @@
+/**
+ * Turns the TLS layer's connection model and its diagnosis into the report's connection object:
+ * wire values stay numbers, names are looked up once here for the fields that carry names.
+ */
+import type { ClientHelloModel, ServerHelloModel, TlsConnectionModel } from '../tls/model.js';
+import type { Direction } from '../tcp/stream-types.js';
+import type { CertificateCache } from '../x509/index.js';
+import type { Diagnosis, Outcome } from '../diagnose/types.js';
+import {
+  alertDescriptionName,
+  alertLevelName,
+  cipherSuiteName,
+  cipherSuiteOpenSslName,
+  handshakeTypeName,
+  reportVersion,
+} from '../tls/registry/index.js';
+import type { ConnectionReport } from './schema.js';
+import { isoTime } from './time.js';
+
+const sideOf = (d: Direction): 'client' | 'server' => (d === 0 ? 'client' : 'server');
+
+function clientHelloReport(h: ClientHelloModel): NonNullable<ConnectionReport['clientHello']> {
+  return {
+    frame: h.frame,
+    recordVersion: h.recordVersion,
+    version: h.version,
+    supportedVersions: h.supportedVersions,
+    cipherSuites: h.cipherSuites,
+    extensions: h.extensions,
+    sni: h.sni,
+    alpn: h.alpn,
+    sslv2Format: h.sslv2Format,
+    compressionMethods: h.compressionMethods,
+    supportedGroups: h.supportedGroups,
+    signatureAlgorithms: h.signatureAlgorithms,
+    keyShareGroups: h.keyShareGroups,
+    sessionIdLength: h.sessionId.length,
+    sessionTicket: h.sessionTicket,
+    preSharedKey: h.preSharedKey,
+  };
+}
+
+function serverHelloReport(h: ServerHelloModel): NonNullable<ConnectionReport['serverHello']> {
+  return {
+    frame: h.frame,
+    recordVersion: h.recordVersion,
+    version: h.version,
+    selectedVersion: h.selectedVersion,
+    cipherSuite: h.cipherSuite,
+    extensions: h.extensions,
+    helloRetryRequest: h.helloRetryRequest,
+    alpn: h.alpn,
+    keyShareGroup: h.keyShareGroup,
+    compressionMethod: h.compressionMethod,
+  };
+}
+
+/** Builds one connection of the report. */
+export function connectionReport(
+  model: TlsConnectionModel,
+  outcome: Outcome,
+  diagnosis: Diagnosis,
+  cache: CertificateCache,
+): ConnectionReport {
+  const tcp = model.tcp;
+  const certificates: ConnectionReport['certificates'] = [];
+  for (const msg of model.certificates) {
+    msg.chain.forEach((der, index) => {
+      const facts = cache.facts(der);
+      if (!facts.ok) return;
+      const f = facts.value;
+      certificates.push({
+        frame: msg.frame,
+        sentBy: sideOf(msg.direction),
+        index,
+        subject: f.subject,
+        issuer: f.issuer,
+        san: [...f.sanDns, ...f.sanIp],
+        notBefore: f.notBefore,
+        notAfter: f.notAfter,
+        sha256: f.sha256,
+        serialNumber: f.serialNumber,
+        keyType: f.keyType,
+        keyBits: f.keyBits,
+        signatureAlgorithm: f.signatureAlgorithm,
+        isCA: f.isCA,
+      });
+    });
+  }
+  const suite = model.cipherSuite;
+  return {
+    id: tcp.id,
+    client: { ip: tcp.clientIp, port: tcp.clientPort },
+    server: { ip: tcp.serverIp, port: tcp.serverPort },
+    roleSource: tcp.roleSource,
+    firstFrame: tcp.firstFrame,
+    lastFrame: tcp.lastFrame,
+    start: isoTime(tcp.firstTsSec, tcp.firstTsNsec),
+    end: isoTime(tcp.lastTsSec, tcp.lastTsNsec),
+    outcome,
+    version: model.version === null ? null : reportVersion(model.version),
+    cipherSuite: suite === null ? null : { code: suite, name: cipherSuiteName(suite), openssl: cipherSuiteOpenSslName(suite) },
+    sni: model.clientHello?.sni ?? null,
+    clientHello: model.clientHello ? clientHelloReport(model.clientHello) : null,
+    serverHello: model.serverHello ? serverHelloReport(model.serverHello) : null,
+    helloRetryRequest: model.helloRetryRequest ? serverHelloReport(model.helloRetryRequest) : null,
+    certificates,
+    alerts: model.alerts.map((a) => ({
+      frame: a.frame,
+      sentBy: sideOf(a.direction),
+      level: a.level === null ? null : alertLevelName(a.level),
+      description: a.description === null ? null : alertDescriptionName(a.description),
+      code: a.description,
+      encrypted: a.encrypted,
+    })),
+    messages: model.messages.map((m) => ({
+      frame: m.frame,
+      sentBy: sideOf(m.direction),
+      type: m.type,
+      name: m.type < 0 ? 'encrypted handshake' : handshakeTypeName(m.type),
+    })),
+    recordVersions: { client: model.recordVersions[0], server: model.recordVersions[1] },
+    closes: tcp.closes.map((c) => ({ frame: c.frame, by: sideOf(c.direction), kind: c.kind, time: isoTime(c.tsSec, c.tsNsec) })),
+    handshakeComplete: model.handshakeComplete,
+    resumption: model.resumption,
+    notTls: model.notTls ? { lookedLike: model.notTls.lookedLike, sentBy: sideOf(model.notTls.direction), frame: model.notTls.frame } : null,
+    diagnosis,
+  };
+}

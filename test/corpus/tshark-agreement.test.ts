@@ -1,0 +1,103 @@
+/**
+ * Issue "TLS decoding", done-when: per TLS connection of every corpus capture, our decoding
+ * equals tshark's dissection (the corpus oracle) field for field. Prints the agreement table per
+ * source. Known, explained disagreements are listed in KNOWN_DIFFERENCES with the reason
+ * (docs/decisions.md says why, with the bytes).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze } from '../../src/analyze';
+import type { ConnectionReport } from '../../src/report/schema';
+import { CORPUS_DIR, corpusCaptures, describeCorpus } from '../support/corpus';
+import { readOracle, type OracleStream } from '../support/tshark-oracle';
+
+const FIELDS = [
+  'sni', 'messages', 'recordVersions', 'helloVersions', 'supportedVersions', 'cipherSuites', 'alpn', 'alerts', 'certNames', 'sanDns',
+] as const;
+type Field = (typeof FIELDS)[number];
+
+/** capture path -> field -> why our answer differs from tshark's (and is right). */
+const KNOWN_DIFFERENCES: Record<string, Partial<Record<Field, string>>> = {};
+
+const eq = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sorted = (s: Iterable<number>): number[] => [...s].sort((x, y) => x - y);
+
+/** Attribute values of an RFC 4514-style name "CN=a,O=b" (escaped commas kept). */
+function nameValues(name: string): string[] {
+  return name.split(/(?<!\\),/).map((p) => p.slice(p.indexOf('=') + 1).replace(/\\(.)/g, '$1')).filter((v) => v !== '');
+}
+
+function compare(o: OracleStream, c: ConnectionReport): Record<Field, string | null> {
+  const ours = c.messages.filter((m) => m.type >= 0).map((m) => ({ frame: m.frame, fromClient: m.sentBy === 'client', type: m.type }));
+  const oursAlerts = c.alerts.filter((a) => !a.encrypted).map((a) => ({
+    frame: a.frame, fromClient: a.sentBy === 'client', level: a.level === 'fatal' ? 2 : a.level === 'warning' ? 1 : -1, description: a.code,
+  }));
+  const ch = c.clientHello;
+  const sh = c.serverHello ?? c.helloRetryRequest;
+  const diff = (ok: boolean, theirs: unknown, mine: unknown): string | null => (ok ? null : `tshark ${JSON.stringify(theirs)} ours ${JSON.stringify(mine)}`);
+  const ourStrings = new Set(c.certificates.flatMap((x) => [...nameValues(x.subject), ...nameValues(x.issuer)]));
+  const missingNames = o.certStrings.filter((s) => !ourStrings.has(s));
+  const ourSan = c.certificates.flatMap((x) => x.san.filter((n) => !/^[\d.:a-f]+$/i.test(n) || /[g-z]/i.test(n)));
+  return {
+    sni: diff(o.sni === (ch?.sni ?? null), o.sni, ch?.sni ?? null),
+    messages: diff(eq(o.messages, ours), o.messages, ours),
+    recordVersions: diff(
+      eq(sorted(o.recordVersions.client), sorted(c.recordVersions.client)) && eq(sorted(o.recordVersions.server), sorted(c.recordVersions.server)),
+      [sorted(o.recordVersions.client), sorted(o.recordVersions.server)], [sorted(c.recordVersions.client), sorted(c.recordVersions.server)],
+    ),
+    helloVersions: diff(o.chVersion === (ch?.version ?? null) && o.shVersion === (sh?.version ?? null), [o.chVersion, o.shVersion], [ch?.version, sh?.version]),
+    supportedVersions: diff(
+      eq(o.chSupportedVersions, ch?.supportedVersions ?? []) && (o.shSupportedVersion === null || o.shSupportedVersion === sh?.selectedVersion),
+      [o.chSupportedVersions, o.shSupportedVersion], [ch?.supportedVersions, sh?.selectedVersion],
+    ),
+    cipherSuites: diff(eq(o.offeredSuites, ch?.cipherSuites ?? []) && o.chosenSuite === (sh?.cipherSuite ?? null), [o.offeredSuites.length, o.chosenSuite], [ch?.cipherSuites.length, sh?.cipherSuite]),
+    alpn: diff(eq(o.chAlpn, ch?.alpn ?? []) && o.shAlpn === (sh?.alpn ?? null), [o.chAlpn, o.shAlpn], [ch?.alpn, sh?.alpn]),
+    alerts: diff(eq(o.alerts, oursAlerts), o.alerts, oursAlerts),
+    certNames: diff(missingNames.length === 0, missingNames.slice(0, 5), [...ourStrings].slice(0, 5)),
+    sanDns: diff(eq(o.sanDns, ourSan), o.sanDns.slice(0, 5), ourSan.slice(0, 5)),
+  };
+}
+
+describeCorpus('TLS decoding agrees with tshark on the peer corpus', () => {
+  const captures = corpusCaptures();
+  const table = new Map<string, Record<Field, { agree: number; total: number }>>();
+  const failures: string[] = [];
+
+  test.each(captures.map((c) => c.file))('%s', async (file) => {
+    const decodeAs = path.join(CORPUS_DIR, `${file}.tshark-decodeas.tsv`);
+    const plain = path.join(CORPUS_DIR, `${file}.tshark.tsv`);
+    const oracle = readOracle(fs.existsSync(decodeAs) ? decodeAs : plain);
+    const report = await analyze(path.join(CORPUS_DIR, file));
+    const byId = new Map(report.connections.map((c) => [c.id, c]));
+    const source = file.split('/')[0]!;
+    const row = table.get(source) ?? Object.fromEntries(FIELDS.map((f) => [f, { agree: 0, total: 0 }])) as Record<Field, { agree: number; total: number }>;
+    table.set(source, row);
+    for (const o of oracle.values()) {
+      if (o.messages.length === 0 && o.alerts.length === 0) continue;
+      const c = byId.get(o.stream);
+      for (const f of FIELDS) {
+        row[f].total++;
+        const why = c ? compare(o, c)[f] : 'connection missing in our report';
+        if (why === null) row[f].agree++;
+        else if (KNOWN_DIFFERENCES[file]?.[f]) row[f].agree++;
+        else failures.push(`${file} stream ${o.stream} ${f}: ${why}`);
+      }
+    }
+  });
+
+  afterAll(() => {
+    const lines = [`source${' '.repeat(14)}${FIELDS.map((f) => f.padStart(18)).join('')}`];
+    for (const [source, row] of table) {
+      lines.push(source.padEnd(20) + FIELDS.map((f) => `${row[f].agree}/${row[f].total}`.padStart(18)).join(''));
+    }
+    // The agreement table is this test's product: print it.
+    console.log(`tshark agreement per source (agree/total streams)\n${lines.join('\n')}`);
+    if (failures.length) console.log(`disagreements:\n${failures.slice(0, 200).join('\n')}`);
+    fs.writeFileSync(path.join(__dirname, '../../.tshark-agreement.txt'), `${lines.join('\n')}\n\n${failures.join('\n')}\n`);
+  });
+
+  test('every field agrees (after all captures)', () => {
+    // Runs last within this file (jest runs tests in order).
+    expect(failures).toEqual([]);
+  });
+});
