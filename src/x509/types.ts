@@ -25,4 +25,9 @@ export interface CertificateFacts {
   subjectKeyId: string | null;
   authorityKeyId: string | null;
   selfIssued: boolean;
+  /**
+   * OIDs of extensions present but not decodable (their facts above are then absent/empty, not
+   * guessed). Added after the first contract: optional, absent means none.
+   */
+  unreadableExtensions?: string[];
 }
