@@ -1,0 +1,294 @@
+import type { CapturedPacket } from '../capture/packet.js';
+import type { WarningSink } from '../report/warning.js';
+import { DECODED, TRUNCATED, type DecodeStatus } from './decode-status.js';
+import { FragmentReassembler, type ReassembledDatagram } from './fragment-reassembler.js';
+import { gtpInnerPacket } from './gtp-u.js';
+import { decodeIpv4Header, newIpv4Scratch } from './ipv4-header.js';
+import { Ipv6AddressCache } from './ipv6-address.js';
+import { decodeIpv6Header, newIpv6Scratch, walkIpv6Extensions } from './ipv6-header.js';
+import {
+  decodeLinkLayer, ETHERTYPE_IPV4, ETHERTYPE_IPV6, isKnownLinkType, NETWORK_BAD_VERSION, newLinkLayerScratch,
+} from './link-layer.js';
+import { formatCount, PacketProblemWarnings } from './packet-problem-warnings.js';
+import { decodeTcpHeader } from './tcp-header.js';
+import type { TcpSegment } from './tcp-segment.js';
+
+/** Options of a PacketDecoder. */
+export interface DecoderOptions {
+  /** Where malformed-packet, fragment and summary warnings go. */
+  warn: WarningSink;
+  /** Bytes held for IP fragment reassembly, total; default 16 MiB. */
+  maxFragmentBytes?: number;
+  /** Datagrams held at once; default 4096. */
+  maxFragmentDatagrams?: number;
+}
+
+/** What the decoder saw, by kind; every packet lands in exactly one of the packet counts. */
+export interface DecoderStats {
+  /** Packets (or reassembled datagrams) that gave a TCP segment. */
+  tcp: number;
+  udp: number;
+  /** ICMP and ICMPv6. */
+  icmp: number;
+  /** IP packets of another protocol (GRE, ESP, SCTP, No Next Header, ...). */
+  otherIp: number;
+  /** Frames of a known link type that do not carry IP (ARP, LLDP, STP, ...). */
+  nonIp: number;
+  /** IP fragments, including the one that completes a datagram. */
+  fragments: number;
+  /** Datagrams put back together from fragments (then also counted by protocol). */
+  reassembledDatagrams: number;
+  /** Packets skipped because a header is inconsistent or too short for the wire length. */
+  malformed: number;
+  /**
+   * IP packets whose length field claims more bytes than the packet had on the wire; they are
+   * decoded with the bytes present (as Wireshark does) and also counted by protocol.
+   */
+  badLength: number;
+  /** Packets skipped because the snapshot length cut them inside an IP or TCP header. */
+  truncated: number;
+  /** Packets skipped because their link type is not understood: link type -> packets. */
+  readonly unknownLinkTypes: Map<number, number>;
+}
+
+const PROTO_ICMP = 1;
+const PROTO_IPIP = 4;
+const PROTO_TCP = 6;
+const PROTO_UDP = 17;
+const PROTO_IPV6_IN_IP = 41;
+const PROTO_ICMPV6 = 58;
+/** IP-in-IP nesting followed at most; deeper tunnels are counted as other IP. */
+const MAX_TUNNEL_DEPTH = 4;
+
+/**
+ * Decodes captured frames down to TCP: link layer, IPv4/IPv6 (with fragment reassembly,
+ * IP-in-IP and GTP-U tunnels), TCP header. Allocates nothing for an ordinary packet: `out` is filled in place and
+ * points into the packet's own bytes, so the caller copies what it keeps.
+ */
+export class PacketDecoder {
+  /** Counts of what was decoded and skipped. */
+  readonly stats: DecoderStats = {
+    tcp: 0, udp: 0, icmp: 0, otherIp: 0, nonIp: 0, fragments: 0, reassembledDatagrams: 0, malformed: 0, truncated: 0, badLength: 0,
+    unknownLinkTypes: new Map<number, number>(),
+  };
+
+  private readonly warn: WarningSink;
+  private readonly link = newLinkLayerScratch();
+  private readonly ip4 = newIpv4Scratch();
+  private readonly ip6 = newIpv6Scratch();
+  private readonly tcpProblem = { text: '' };
+  /** Where the IP layer put its payload: in the packet, or in a reassembled datagram. */
+  private readonly payload = { bytes: new Uint8Array(0) as Uint8Array, start: 0, end: 0, declaredEnd: 0, protocol: 0 };
+  private readonly addresses = new Ipv6AddressCache();
+  private readonly reassembler: FragmentReassembler;
+  private readonly malformedWarnings: PacketProblemWarnings;
+  private readonly truncatedWarnings: PacketProblemWarnings;
+
+  constructor(options: DecoderOptions) {
+    this.warn = options.warn;
+    this.reassembler = new FragmentReassembler({
+      maxBytes: options.maxFragmentBytes ?? 16 * 1024 * 1024,
+      maxDatagrams: options.maxFragmentDatagrams ?? 4096,
+      warn: options.warn,
+    });
+    this.malformedWarnings = new PacketProblemWarnings(options.warn, 'malformed packets');
+    this.truncatedWarnings = new PacketProblemWarnings(options.warn, 'packets cut inside their headers by the snapshot length');
+  }
+
+  /** Decodes one packet; returns true when `out` now holds a TCP segment (payload may be empty). */
+  decode(packet: CapturedPacket, out: TcpSegment): boolean {
+    const linkType = packet.linkType;
+    if (!isKnownLinkType(linkType)) {
+      const unknown = this.stats.unknownLinkTypes;
+      unknown.set(linkType, (unknown.get(linkType) ?? 0) + 1);
+      return false;
+    }
+    const data = packet.data;
+    const start = packet.offset;
+    const capturedEnd = start + packet.capturedLength;
+    const link = this.link;
+    if (decodeLinkLayer(linkType, data, start, capturedEnd, link) !== DECODED) {
+      return this.malformed(packet.frame, link.problem);
+    }
+    out.frame = packet.frame;
+    out.tsSec = packet.tsSec;
+    out.tsNsec = packet.tsNsec;
+    // The snaplen cut only the end of the frame: the wire had this many bytes more.
+    const wireEnd = capturedEnd + (packet.originalLength > packet.capturedLength ? packet.originalLength - packet.capturedLength : 0);
+    return this.decodeNetwork(packet.frame, link.networkType, data, link.offset, capturedEnd, wireEnd, out);
+  }
+
+  /** Emits the summary warnings (unknown link types, unfinished fragments, problems not listed). Call once at the end. */
+  finish(): void {
+    for (const [linkType, packets] of this.stats.unknownLinkTypes) {
+      this.warn(null, `${formatCount(packets)} ${packets === 1 ? 'packet' : 'packets'} of unknown link type ${linkType} skipped`);
+    }
+    const abandoned = this.reassembler.finish();
+    if (abandoned.datagrams > 0) {
+      const frames = abandoned.firstFrames.join(', ') + (abandoned.datagrams > abandoned.firstFrames.length ? ', ...' : '');
+      this.warn(null, `${formatCount(abandoned.datagrams)} IP ${abandoned.datagrams === 1 ? 'datagram' : 'datagrams'} never completed from ${formatCount(abandoned.fragments)} ${abandoned.fragments === 1 ? 'fragment' : 'fragments'} (first fragment in frame ${frames})`);
+    }
+    this.malformedWarnings.finish();
+    this.truncatedWarnings.finish();
+  }
+
+  /**
+   * Decodes the IP layer (and any IP-in-IP or GTP-U tunnel) down to TCP. A tunnel restarts the
+   * loop on the inner packet, whose addresses then replace the outer ones in `out`.
+   */
+  private decodeNetwork(
+    frame: number, networkType: number, data: Uint8Array, off: number, capturedEnd: number, wireEnd: number, out: TcpSegment,
+  ): boolean {
+    const payload = this.payload;
+    let type = networkType;
+    let bytes = data;
+    let start = off;
+    let end = capturedEnd;
+    let wire = wireEnd;
+    for (let depth = 0; ; depth++) {
+      let located: boolean;
+      if (type === ETHERTYPE_IPV4) located = this.decodeIpv4(frame, bytes, start, end, wire, out);
+      else if (type === ETHERTYPE_IPV6) located = this.decodeIpv6(frame, bytes, start, end, wire, out);
+      else if (type === NETWORK_BAD_VERSION) return this.malformed(frame, `raw IP packet has IP version ${bytes[start]! >> 4}`);
+      else {
+        this.stats.nonIp++;
+        return false;
+      }
+      if (!located) return false;
+
+      switch (payload.protocol) {
+        case PROTO_TCP: {
+          const status = decodeTcpHeader(payload.bytes, payload.start, payload.end, payload.declaredEnd, out, this.tcpProblem);
+          if (status !== DECODED) return this.problem(frame, status, this.tcpProblem.text);
+          this.stats.tcp++;
+          return true;
+        }
+        case PROTO_UDP: {
+          const inner = depth < MAX_TUNNEL_DEPTH ? gtpInnerPacket(payload.bytes, payload.start, payload.end) : -1;
+          if (inner < 0) {
+            this.stats.udp++;
+            return false;
+          }
+          type = (payload.bytes[inner]! >> 4) === 4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+          start = inner;
+          break;
+        }
+        case PROTO_ICMP:
+        case PROTO_ICMPV6:
+          this.stats.icmp++;
+          return false;
+        case PROTO_IPIP:
+        case PROTO_IPV6_IN_IP:
+          if (depth >= MAX_TUNNEL_DEPTH) {
+            this.stats.otherIp++;
+            return false;
+          }
+          type = payload.protocol === PROTO_IPIP ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6;
+          start = payload.start;
+          break;
+        default:
+          this.stats.otherIp++;
+          return false;
+      }
+      bytes = payload.bytes;
+      end = payload.end;
+      wire = payload.declaredEnd;
+    }
+  }
+
+  /** IPv4 header, and reassembly when the packet is a fragment; true when `payload` is set. */
+  private decodeIpv4(frame: number, data: Uint8Array, off: number, capturedEnd: number, wireEnd: number, out: TcpSegment): boolean {
+    const ip = this.ip4;
+    const status = decodeIpv4Header(data, off, capturedEnd, wireEnd, ip);
+    if (status !== DECODED) return this.problem(frame, status, ip.problem);
+    if (ip.lengthProblem !== '') this.lengthRepaired(frame, ip.lengthProblem);
+    out.ipVersion = 4;
+    out.src4 = ip.src;
+    out.dst4 = ip.dst;
+    out.src6 = '';
+    out.dst6 = '';
+    const payload = this.payload;
+    payload.protocol = ip.protocol;
+    if (!ip.moreFragments && ip.fragmentOffset === 0) {
+      payload.bytes = data;
+      payload.start = ip.payloadStart;
+      payload.end = ip.payloadEnd;
+      payload.declaredEnd = ip.declaredEnd;
+      return true;
+    }
+    const datagram = this.reassemble(frame, `4 ${ip.src} ${ip.dst} ${ip.id} ${ip.protocol}`, out.tsSec, ip.fragmentOffset,
+      ip.moreFragments, data, ip.payloadStart, ip.payloadEnd, ip.declaredEnd, ip.protocol);
+    if (datagram === null) return false;
+    payload.bytes = datagram.payload;
+    payload.start = 0;
+    payload.end = payload.declaredEnd = datagram.payload.length;
+    return true;
+  }
+
+  /** IPv6 header and extension headers, and reassembly when the packet is a fragment; true when `payload` is set. */
+  private decodeIpv6(frame: number, data: Uint8Array, off: number, capturedEnd: number, wireEnd: number, out: TcpSegment): boolean {
+    const ip = this.ip6;
+    let status = decodeIpv6Header(data, off, capturedEnd, wireEnd, ip);
+    if (status !== DECODED) return this.problem(frame, status, ip.problem);
+    if (ip.lengthProblem !== '') this.lengthRepaired(frame, ip.lengthProblem);
+    out.ipVersion = 6;
+    out.src4 = 0;
+    out.dst4 = 0;
+    out.src6 = this.addresses.text(data, ip.srcOffset);
+    out.dst6 = this.addresses.text(data, ip.dstOffset);
+    const payload = this.payload;
+    payload.bytes = data;
+    if (ip.fragment) {
+      const datagram = this.reassemble(frame, `6 ${out.src6} ${out.dst6} ${ip.fragmentId}`, out.tsSec, ip.fragmentOffset,
+        ip.moreFragments, data, ip.payloadStart, ip.payloadEnd, ip.declaredEnd, ip.fragmentNextHeader);
+      if (datagram === null) return false;
+      payload.bytes = datagram.payload;
+      // The fragmentable part may start with more extension headers (RFC 8200 §4.5).
+      ip.payloadEnd = ip.declaredEnd = datagram.payload.length;
+      status = walkIpv6Extensions(datagram.payload, 0, datagram.nextHeader, ip);
+      if (status !== DECODED) return this.problem(frame, status, ip.problem);
+    }
+    payload.protocol = ip.protocol;
+    payload.start = ip.payloadStart;
+    payload.end = ip.payloadEnd;
+    payload.declaredEnd = ip.declaredEnd;
+    return true;
+  }
+
+  /** Hands one fragment to the reassembler; the datagram when this fragment completes it. */
+  private reassemble(
+    frame: number, key: string, tsSec: number, offset: number, more: boolean, data: Uint8Array,
+    start: number, capturedEnd: number, declaredEnd: number, nextHeader: number,
+  ): ReassembledDatagram | null {
+    this.stats.fragments++;
+    if (capturedEnd < declaredEnd) {
+      this.truncated(frame, 'IP fragment cut by the capture\'s snapshot length; its datagram cannot be reassembled');
+      return null;
+    }
+    const datagram = this.reassembler.add({ key, frame, tsSec, offset, more, data, start, end: capturedEnd, nextHeader });
+    if (datagram !== null) this.stats.reassembledDatagrams++;
+    return datagram;
+  }
+
+  private problem(frame: number, status: DecodeStatus, text: string): false {
+    return status === TRUNCATED ? this.truncated(frame, text) : this.malformed(frame, text);
+  }
+
+  private malformed(frame: number, text: string): false {
+    this.stats.malformed++;
+    this.malformedWarnings.report(frame, text);
+    return false;
+  }
+
+  /** A length field the packet contradicts: decoded with the bytes present, as Wireshark does. */
+  private lengthRepaired(frame: number, text: string): void {
+    this.stats.badLength++;
+    this.malformedWarnings.report(frame, text);
+  }
+
+  private truncated(frame: number, text: string): false {
+    this.stats.truncated++;
+    this.truncatedWarnings.report(frame, text);
+    return false;
+  }
+}
