@@ -1,0 +1,1086 @@
+/**
+ * The TLS decoder of one TCP connection: it reads both directions' in-order bytes, frames
+ * records, rebuilds handshake messages, follows the handshake through the switch to
+ * encryption, and fills the {@link TlsConnectionModel} that the report and the rules read.
+ *
+ * Encrypted records are framed by their header and skipped through `StreamControl.skip`, so
+ * their bodies are never copied; only handshake messages in clear, record headers split
+ * across segments and tiny alert / ChangeCipherSpec bodies are buffered.
+ */
+import { Cursor } from '../util/cursor.js';
+import type {
+  CloseEvent,
+  Direction,
+  StreamConsumer,
+  StreamControl,
+  TcpConnectionInfo,
+  ConsumerFactory,
+} from '../tcp/stream-types.js';
+import type {
+  AlertModel,
+  ClientHelloModel,
+  EncryptedRecordCounts,
+  MessageModel,
+  Seen,
+  ServerHelloModel,
+  TlsConnectionModel,
+} from './model.js';
+import { ContentType, RECORD_HEADER_LENGTH, parseRecordHeader } from './record-header.js';
+import {
+  Sslv2MessageType,
+  parseSslv2ClientHello,
+  parseSslv2RecordHeader,
+  parseSslv2ServerHello,
+} from './sslv2-client-hello.js';
+import { HandshakeAssembler, type AssembledMessage } from './handshake-assembler.js';
+import { HandshakeType } from './handshake-header.js';
+import { parseHandshakeBody, type HandshakeContext } from './handshake-message.js';
+import { classifyStreamStart, describeNonTlsStart } from './stream-start.js';
+import { ALERT_LENGTH } from './alert.js';
+
+/** Options of {@link createTlsConsumer}. */
+export interface TlsConsumerOptions {
+  /** Receives the finished model when the connection ends. */
+  onEnd: (model: TlsConnectionModel) => void;
+  /** Largest handshake message kept, in bytes (default 256 KiB); larger ones are skipped and reported. */
+  maxHandshakeBytes?: number;
+  /** Certificates kept per Certificate message (default 32); the rest are counted as a problem. */
+  maxCertificates?: number;
+  /** Entries kept in `messages` and in `alerts` each (default 512). */
+  maxEvents?: number;
+}
+
+const DEFAULT_MAX_HANDSHAKE_BYTES = 256 * 1024;
+const DEFAULT_MAX_CERTIFICATES = 32;
+const DEFAULT_MAX_EVENTS = 512;
+/**
+ * "Skip the rest of this direction". The reassembler compares positions with a signed 32-bit
+ * sequence difference, so a skip must stay below 2^31; a stopped direction that still gets
+ * data (after 2 GiB) simply skips again.
+ */
+const SKIP_ALL = 0x7fffffff;
+/** Encrypted alert: 2 bytes + 1 content type + 16-byte AEAD tag = 19, up to 24 with padding. */
+const SHORT_RECORD_MIN = 19;
+const SHORT_RECORD_MAX = 24;
+/**
+ * After the handshake completed, tiny application data is as likely as a padded alert, so only
+ * the unpadded alert size counts there (OpenSSL, BoringSSL, Go, NSS and rustls do not pad).
+ */
+const UNPADDED_ALERT_RECORD = 19;
+/** Clear alert / ChangeCipherSpec bodies kept at most (several alerts may share a record). */
+const MAX_SMALL_BODY = 64;
+/** Segment starts probed for a record header when the capture began mid-connection. */
+const MID_STREAM_HUNT_CHUNKS = 16;
+/** Largest SSLv2 record body read in clear (CLIENT-HELLO, SERVER-HELLO with its certificate). */
+const MAX_SSLV2_CLEAR_BODY = 32 * 1024;
+
+/** True for TLS 1.3 and its drafts (0x7fNN), including Facebook's 0xfbNN / 0x7eNN experiments. */
+export function isTls13Version(version: number): boolean {
+  const major = version >> 8;
+  return version === 0x0304 || major === 0x7f || major === 0x7e || major === 0xfb;
+}
+
+function emptyCounts(): EncryptedRecordCounts {
+  return { handshake: 0, applicationData: 0, alerts: 0, firstApplicationDataFrame: null, applicationDataBytes: 0 };
+}
+
+/** Where a chunk of bytes came from. */
+interface Where {
+  frame: number;
+  tsSec: number;
+  tsNsec: number;
+}
+
+/** What to do with the body of the record under way. */
+type BodyAction =
+  | 'handshake'
+  | 'alert'
+  | 'ccs'
+  | 'skip'
+  | 'sslv2-clear';
+
+interface RecordState {
+  contentType: number;
+  version: number;
+  length: number;
+  remaining: number;
+  action: BodyAction;
+  /** SSLv2 padding bytes at the end of the body. */
+  padding: number;
+}
+
+/** A short type-23 record whose meaning (encrypted alert or not) is settled later. */
+interface PendingShortRecord {
+  message: MessageModel | null;
+  countedAs: 'handshake' | 'applicationData';
+  length: number;
+  where: Seen;
+  /** Sent after the handshake completed (only the unpadded size then counts as an alert). */
+  afterCompletion: boolean;
+}
+
+type DirectionMode = 'detect' | 'tls' | 'sslv2' | 'stopped';
+
+/** The decoding state of one direction. */
+class DirectionState {
+  mode: DirectionMode = 'detect';
+  sawPayload = false;
+  /** First bytes kept until the direction can be classified. */
+  probe = new Uint8Array(0);
+  readonly headerBytes = new Uint8Array(RECORD_HEADER_LENGTH);
+  headerFill = 0;
+  record: RecordState | null = null;
+  small = new Uint8Array(MAX_SMALL_BODY);
+  smallFill = 0;
+  sslv2Body: Uint8Array | null = null;
+  sslv2Fill = 0;
+  /** Switched to encrypted records (TLS <= 1.2 after CCS; TLS 1.3 after the ServerHello). */
+  encrypted = false;
+  ccsSeen = false;
+  /** Encrypted handshake record after this direction's CCS (its Finished). */
+  finishedSeen = false;
+  /** TLS 1.3 / SSLv2: encrypted handshake records counted so far. */
+  encryptedHandshakeRecords = 0;
+  /** Frame of this direction's encrypted flight (TLS 1.3 client). */
+  flightFrame = -1;
+  /** A gap lost record framing: the next header is checked before trusting it. */
+  resyncing = false;
+  lastDataFrame = -1;
+  pendingShort: PendingShortRecord | null = null;
+  sslv2ClearRecords = 0;
+  sentClientKeyExchange = false;
+  /** A ChangeCipherSpec came before any ServerHello from a client offering TLS 1.3. */
+  earlyCcs = false;
+  /** Segments whose start was probed for a record header after a mid-connection start. */
+  huntedChunks = 0;
+  firstBytes: { text: string; frame: number } | null = null;
+  /** Highest frame delivered in this direction: a record completes at it (as Wireshark reports). */
+  maxFrame = -1;
+  /** Objects created for messages of the handshake record under way: their frame is the record's last. */
+  readonly inRecord: Seen[] = [];
+  readonly assembler: HandshakeAssembler;
+
+  constructor(maxMessageBytes: number, sink: (m: AssembledMessage) => void) {
+    this.assembler = new HandshakeAssembler(maxMessageBytes, sink);
+  }
+}
+
+/**
+ * Decodes one TCP connection as TLS. Build it with {@link createTlsConsumer}; the model is
+ * handed to `onEnd` from {@link TlsConnectionDecoder.end}.
+ */
+export class TlsConnectionDecoder implements StreamConsumer {
+  private readonly model: TlsConnectionModel;
+  private readonly dirs: [DirectionState, DirectionState];
+  private readonly maxCertificates: number;
+  private readonly maxEvents: number;
+  private where: Where = { frame: 0, tsSec: 0, tsNsec: 0 };
+  private tls13 = false;
+  private sslv2Connection = false;
+  private sslv2SessionHit = false;
+  private eventsCapped = false;
+  private ended = false;
+
+  constructor(
+    info: TcpConnectionInfo,
+    private readonly control: StreamControl,
+    private readonly options: TlsConsumerOptions,
+  ) {
+    const maxBytes = options.maxHandshakeBytes ?? DEFAULT_MAX_HANDSHAKE_BYTES;
+    this.maxCertificates = options.maxCertificates ?? DEFAULT_MAX_CERTIFICATES;
+    this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+    this.dirs = [
+      new DirectionState(maxBytes, (m) => this.onHandshakeMessage(0, m)),
+      new DirectionState(maxBytes, (m) => this.onHandshakeMessage(1, m)),
+    ];
+    this.model = {
+      tcp: info,
+      kind: 'no-payload',
+      notTls: null,
+      clientHello: null,
+      serverHello: null,
+      helloRetryRequest: null,
+      secondClientHello: null,
+      certificates: [],
+      certificateRequest: null,
+      serverKeyExchange: null,
+      messages: [],
+      alerts: [],
+      changeCipherSpec: [],
+      recordVersions: [[], []],
+      encrypted: [emptyCounts(), emptyCounts()],
+      version: null,
+      cipherSuite: null,
+      handshakeComplete: false,
+      completedFrame: null,
+      resumption: null,
+      renegotiation: false,
+      gaps: [],
+      snaplenCut: false,
+      problems: [],
+    };
+  }
+
+  // ---------------------------------------------------------------- StreamConsumer
+
+  data(direction: Direction, bytes: Uint8Array, offset: number, length: number, frame: number, tsSec: number, tsNsec: number): void {
+    if (length <= 0 || this.ended) return;
+    const d = this.dirs[direction];
+    if (d.mode === 'stopped') {
+      this.control.skip(direction, SKIP_ALL);
+      return;
+    }
+    this.where = { frame, tsSec, tsNsec };
+    d.sawPayload = true;
+    d.lastDataFrame = frame;
+    // Out-of-order segments are delivered with their own frame once the hole is filled; the
+    // message is complete only at the highest frame seen, which is what Wireshark reports.
+    if (frame > d.maxFrame) d.maxFrame = frame;
+    else this.where = { frame: d.maxFrame, tsSec, tsNsec };
+    if (this.model.kind === 'no-payload') this.model.kind = 'tls';
+    let pos = offset;
+    const end = offset + length;
+    if (d.mode === 'detect') {
+      pos = this.detect(direction, bytes, pos, end);
+      if (pos < 0) return;
+    }
+    this.decode(direction, bytes, pos, end);
+  }
+
+  gap(direction: Direction, missingBytes: number, frame: number): void {
+    if (this.ended) return;
+    const d = this.dirs[direction];
+    this.model.gaps.push({ direction, frame, bytes: missingBytes });
+    // The reassembler reports bytes a snaplen cut off right after delivering the captured part
+    // of the same frame; a hole between segments is reported with the frame after it.
+    const snaplen = frame === d.lastDataFrame;
+    if (d.mode === 'stopped') return;
+    if (d.mode === 'detect') {
+      this.problem(frame, `${this.side(direction)} stream starts with ${missingBytes} missing bytes: cannot tell whether it is TLS`);
+      this.stop(direction);
+      return;
+    }
+    const rec = d.record;
+    if (rec && missingBytes < rec.remaining) {
+      // The gap lies inside the current record: framing survives, only this record's content is hit.
+      rec.remaining -= missingBytes;
+      if (rec.action === 'handshake') this.handshakeGap(direction, missingBytes, frame, snaplen);
+      else if (rec.action === 'alert' || rec.action === 'ccs' || rec.action === 'sslv2-clear') {
+        this.problem(frame, `${missingBytes} bytes missing inside a ${this.side(direction)} record of type ${rec.contentType}: its content is lost`);
+        rec.action = 'skip';
+        if (snaplen) this.model.snaplenCut = true;
+      }
+      return;
+    }
+    if (rec && rec.action === 'handshake') this.handshakeGap(direction, missingBytes, frame, snaplen);
+    else if (!d.assembler.idle) this.handshakeGap(direction, missingBytes, frame, snaplen);
+    else if (snaplen && !this.model.handshakeComplete) this.model.snaplenCut = true;
+    d.record = null;
+    d.headerFill = 0;
+    d.resyncing = true;
+  }
+
+  close(event: CloseEvent): void {
+    if (this.ended) return;
+    const pending = this.dirs[event.direction].pendingShort;
+    if (!pending) return;
+    this.dirs[event.direction].pendingShort = null;
+    if (pending.length === UNPADDED_ALERT_RECORD || !pending.afterCompletion) this.settleShortRecordAsAlert(event.direction, pending);
+  }
+
+  end(info: TcpConnectionInfo): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.model.tcp = info;
+    for (const direction of [0, 1] as const) {
+      const d = this.dirs[direction];
+      d.pendingShort = null;
+      if (d.record && d.record.action !== 'skip' && d.mode !== 'stopped') {
+        this.problem(info.lastFrame, `${this.side(direction)} stream ends inside a record of type ${d.record.contentType} (${d.record.remaining} of ${d.record.length} bytes missing)`);
+      } else if (!d.assembler.idle && d.mode !== 'stopped') {
+        this.problem(info.lastFrame, `${this.side(direction)} stream ends inside a handshake message`);
+      }
+      d.assembler.reset();
+    }
+    if (!this.dirs[0].sawPayload && !this.dirs[1].sawPayload) this.model.kind = 'no-payload';
+    for (const direction of [0, 1] as const) {
+      const d = this.dirs[direction];
+      // Picked up mid-connection and no record header found in the segments seen.
+      if (d.mode === 'detect' && d.firstBytes && !this.model.notTls) {
+        this.model.kind = 'not-tls';
+        this.model.notTls = { lookedLike: d.firstBytes.text, direction, frame: d.firstBytes.frame };
+      }
+    }
+    this.model.resumption = this.resumption();
+    this.options.onEnd(this.model);
+  }
+
+  // ---------------------------------------------------------------- detection
+
+  /** Classifies a direction's first bytes; returns where TLS decoding continues, or -1. */
+  private detect(direction: Direction, bytes: Uint8Array, pos: number, end: number): number {
+    const d = this.dirs[direction];
+    let view = bytes;
+    let start = pos;
+    let stop = end;
+    if (d.probe.length > 0) {
+      const joined = new Uint8Array(d.probe.length + Math.min(end - pos, 512));
+      joined.set(d.probe, 0);
+      joined.set(bytes.subarray(pos, pos + joined.length - d.probe.length), d.probe.length);
+      view = joined;
+      start = 0;
+      stop = joined.length;
+    }
+    const kind = classifyStreamStart(view, start, stop);
+    if (kind === 'undecided') {
+      const keep = new Uint8Array(stop - start);
+      keep.set(view.subarray(start, stop));
+      d.probe = keep;
+      return -1;
+    }
+    const probe = d.probe;
+    d.probe = new Uint8Array(0);
+    if (kind === 'not-tls' && this.model.tcp.roleSource !== 'syn' && this.model.tcp.roleSource !== 'syn-ack' && d.huntedChunks < MID_STREAM_HUNT_CHUNKS) {
+      // The capture started mid-connection: these bytes may be the tail of a record. Look
+      // for a record header at the start of the next segments before calling it not TLS.
+      if (d.huntedChunks === 0) d.firstBytes = { text: describeNonTlsStart(view, start, stop), frame: this.where.frame };
+      d.huntedChunks++;
+      return -1;
+    }
+    if (kind === 'not-tls') {
+      if (!this.model.notTls) {
+        this.model.kind = 'not-tls';
+        this.model.notTls = d.firstBytes
+          ? { lookedLike: d.firstBytes.text, direction, frame: d.firstBytes.frame }
+          : { lookedLike: describeNonTlsStart(view, start, stop), direction, frame: this.where.frame };
+      }
+      this.stop(direction);
+      // Nothing else of a connection that did not start with TLS is worth reading.
+      const other = this.dirs[direction ^ 1]!;
+      if (!other.sawPayload) this.stop((direction ^ 1) as Direction);
+      return -1;
+    }
+    if (d.huntedChunks > 0) {
+      this.problem(this.where.frame, `${this.side(direction)} stream picked up mid-connection: first TLS record header found at frame ${this.where.frame}`);
+    }
+    if (kind === 'sslv2-server-hello') this.sslv2Connection = true;
+    d.mode = kind === 'tls-record' ? 'tls' : 'sslv2';
+    if (probe.length > 0) this.decode(direction, probe, 0, probe.length);
+    return pos;
+  }
+
+  /** Stops decoding a direction: every further byte is skipped unseen. */
+  private stop(direction: Direction): void {
+    const d = this.dirs[direction];
+    if (d.mode === 'stopped') return;
+    d.mode = 'stopped';
+    d.record = null;
+    d.assembler.reset();
+    this.control.skip(direction, SKIP_ALL);
+  }
+
+  // ---------------------------------------------------------------- record layer
+
+  private decode(direction: Direction, bytes: Uint8Array, pos: number, end: number): void {
+    const d = this.dirs[direction];
+    while (pos < end) {
+      if (d.mode === 'stopped') return;
+      if (!d.record) {
+        if (d.mode === 'sslv2' && d.headerFill === 0 && this.tlsRecordFollows(bytes, pos, end)) d.mode = 'tls';
+        const used = d.mode === 'sslv2' ? this.readSslv2Header(direction, bytes, pos, end) : this.readHeader(direction, bytes, pos, end);
+        if (used < 0) return;
+        pos += used;
+        const started = d.record as RecordState | null;
+        if (started && started.action === 'handshake' && d.earlyCcs && !this.tls13 && !this.model.serverHello) {
+          this.judgeRecordAfterEarlyCcs(direction, started, bytes, pos, end);
+        }
+        if (pos === end && started && started.action === 'skip' && started.remaining > 0) {
+          // The header ended the chunk: the whole body can be dropped unseen.
+          this.control.skip(direction, started.remaining);
+          d.record = null;
+        }
+        continue;
+      }
+      const rec = d.record;
+      const n = Math.min(rec.remaining, end - pos);
+      switch (rec.action) {
+        case 'handshake':
+          d.assembler.push(bytes, pos, pos + n, rec.version);
+          break;
+        case 'alert':
+        case 'ccs':
+          this.keepSmall(d, bytes, pos, n);
+          break;
+        case 'sslv2-clear':
+          if (d.sslv2Body) {
+            const k = Math.min(n, d.sslv2Body.length - d.sslv2Fill);
+            d.sslv2Body.set(bytes.subarray(pos, pos + k), d.sslv2Fill);
+            d.sslv2Fill += k;
+          }
+          break;
+        case 'skip':
+          break;
+      }
+      pos += n;
+      rec.remaining -= n;
+      if ((d.mode as DirectionMode) === 'stopped') return;
+      if (rec.remaining === 0) {
+        d.record = null;
+        this.recordEnd(direction, rec);
+      } else if (rec.action === 'skip' && pos === end) {
+        // The rest of the body is dropped by the reassembler: never copied, never delivered.
+        this.control.skip(direction, rec.remaining);
+        d.record = null;
+      }
+    }
+  }
+
+  /**
+   * After its early CCS a TLS 1.3 client sends a handshake record in clear only as its second
+   * ClientHello (after a HelloRetryRequest the capture may lack). Anything else is the
+   * encrypted Finished of a TLS <= 1.2 resumption whose server side is missing: the first body
+   * bytes tell, when they are in this chunk; otherwise a seen HelloRetryRequest decides.
+   */
+  private judgeRecordAfterEarlyCcs(direction: Direction, rec: RecordState, bytes: Uint8Array, pos: number, end: number): void {
+    const d = this.dirs[direction];
+    const hello = end - pos >= 4
+      ? bytes[pos] === HandshakeType.client_hello && ((bytes[pos + 1]! << 16) | (bytes[pos + 2]! << 8) | bytes[pos + 3]!) <= rec.length - 4
+      : this.model.helloRetryRequest !== null;
+    if (hello) return;
+    d.earlyCcs = false;
+    d.ccsSeen = true;
+    d.encrypted = true;
+    rec.action = 'skip';
+    this.encryptedHandshakeRecord(direction, rec.length);
+  }
+
+  /** An SSLv2-format direction may switch to TLS records (SSLv2-compatible hello answered in TLS). */
+  private tlsRecordFollows(bytes: Uint8Array, pos: number, end: number): boolean {
+    const b0 = bytes[pos]!;
+    return b0 >= 20 && b0 <= 24 && (pos + 1 >= end || bytes[pos + 1] === 3);
+  }
+
+  private keepSmall(d: DirectionState, bytes: Uint8Array, pos: number, n: number): void {
+    const k = Math.min(n, d.small.length - d.smallFill);
+    d.small.set(bytes.subarray(pos, pos + k), d.smallFill);
+    d.smallFill += k;
+  }
+
+  /** Reads (part of) a TLS record header; returns bytes used, or -1 when the direction stopped. */
+  private readHeader(direction: Direction, bytes: Uint8Array, pos: number, end: number): number {
+    const d = this.dirs[direction];
+    let cursor: Cursor;
+    let used: number;
+    if (d.headerFill === 0 && end - pos >= RECORD_HEADER_LENGTH) {
+      cursor = new Cursor(bytes, pos, pos + RECORD_HEADER_LENGTH);
+      used = RECORD_HEADER_LENGTH;
+    } else {
+      const k = Math.min(RECORD_HEADER_LENGTH - d.headerFill, end - pos);
+      d.headerBytes.set(bytes.subarray(pos, pos + k), d.headerFill);
+      d.headerFill += k;
+      if (d.headerFill < RECORD_HEADER_LENGTH) return k;
+      d.headerFill = 0;
+      cursor = new Cursor(d.headerBytes);
+      used = k;
+    }
+    const h = parseRecordHeader(cursor);
+    if (!h.ok) {
+      const why = h.incomplete ? 'truncated' : h.malformed;
+      this.problem(
+        this.where.frame,
+        d.resyncing
+          ? `${this.side(direction)} record framing lost after a gap and not found again (${why}): rest of the direction not decoded`
+          : `malformed ${this.side(direction)} record header (${why}): rest of the direction not decoded`,
+      );
+      this.stop(direction);
+      return -1;
+    }
+    d.resyncing = false;
+    this.startRecord(direction, h.value.contentType, h.value.version, h.value.length);
+    return used;
+  }
+
+  /** Reads an SSLv2 record header (2 or 3 bytes). */
+  private readSslv2Header(direction: Direction, bytes: Uint8Array, pos: number, end: number): number {
+    const d = this.dirs[direction];
+    const need = d.headerFill > 0 ? ((d.headerBytes[0]! & 0x80) ? 2 : 3) : ((bytes[pos]! & 0x80) ? 2 : 3);
+    const k = Math.min(need - d.headerFill, end - pos);
+    d.headerBytes.set(bytes.subarray(pos, pos + k), d.headerFill);
+    d.headerFill += k;
+    if (d.headerFill < need) return k;
+    d.headerFill = 0;
+    const h = parseSslv2RecordHeader(new Cursor(d.headerBytes, 0, need));
+    if (!h.ok) {
+      this.problem(this.where.frame, `malformed ${this.side(direction)} SSLv2 record header (${h.incomplete ? 'truncated' : h.malformed}): rest of the direction not decoded`);
+      this.stop(direction);
+      return -1;
+    }
+    this.noteRecordVersion(direction, 0x0002);
+    const clear = this.sslv2RecordInClear(direction);
+    const action: BodyAction = clear && h.value.length <= MAX_SSLV2_CLEAR_BODY ? 'sslv2-clear' : 'skip';
+    if (action === 'sslv2-clear') {
+      d.sslv2Body = new Uint8Array(h.value.length - h.value.padding);
+      d.sslv2Fill = 0;
+    } else {
+      this.sslv2Encrypted(direction, h.value.length);
+    }
+    d.record = { contentType: -2, version: 0x0002, length: h.value.length, remaining: h.value.length, action, padding: h.value.padding };
+    return k;
+  }
+
+  private noteRecordVersion(direction: Direction, version: number): void {
+    const seen = this.model.recordVersions[direction];
+    if (!seen.includes(version)) seen.push(version);
+  }
+
+  /** Chooses what to do with a record's body from its header and the handshake state. */
+  private startRecord(direction: Direction, contentType: number, version: number, length: number): void {
+    const d = this.dirs[direction];
+    this.noteRecordVersion(direction, version);
+    // A new record settles the previous short record of this direction as what it was counted.
+    d.pendingShort = null;
+    let action: BodyAction = 'skip';
+    switch (contentType) {
+      case ContentType.handshake:
+        if (d.encrypted && !this.tls13) {
+          this.encryptedHandshakeRecord(direction, length);
+        } else {
+          action = 'handshake';
+          d.assembler.recordStart();
+        }
+        break;
+      case ContentType.change_cipher_spec:
+        action = 'ccs';
+        d.smallFill = 0;
+        break;
+      case ContentType.alert:
+        // A 2-byte alert cannot carry a MAC or tag, so it is in clear whatever the state. A
+        // longer one before encryption is read too, and judged at its end by its levels.
+        if (length === ALERT_LENGTH || (!d.encrypted && length % 2 === 0 && length <= MAX_SMALL_BODY)) {
+          action = 'alert';
+          d.smallFill = 0;
+        } else {
+          this.pushAlert({
+            ...this.seen(direction),
+            level: null,
+            description: null,
+            encrypted: true,
+            inferredFrom: 'content-type',
+            recordLength: length,
+          });
+          this.model.encrypted[direction].alerts++;
+        }
+        break;
+      case ContentType.application_data:
+        this.applicationDataRecord(direction, length);
+        break;
+      default:
+        // Heartbeat: framed and skipped.
+        break;
+    }
+    const rec: RecordState = { contentType, version, length, remaining: length, action, padding: 0 };
+    d.record = rec;
+    if (length === 0) {
+      d.record = null;
+      this.recordEnd(direction, rec);
+    }
+  }
+
+  /** A record's last byte arrived: act on the small bodies kept. */
+  private recordEnd(direction: Direction, rec: RecordState): void {
+    const d = this.dirs[direction];
+    if (d.inRecord.length > 0) {
+      // Wireshark reassembles whole records: every message of this record shows at its last frame.
+      for (const o of d.inRecord) {
+        o.frame = this.where.frame;
+        o.tsSec = this.where.tsSec;
+        o.tsNsec = this.where.tsNsec;
+      }
+      d.inRecord.length = 0;
+    }
+    if (rec.action === 'ccs') {
+      this.changeCipherSpec(direction, d.smallFill === 1 && d.small[0] === 1);
+    } else if (rec.action === 'alert') {
+      let plausible = d.smallFill === rec.length;
+      for (let i = 0; i < d.smallFill; i += 2) if (d.small[i] !== 1 && d.small[i] !== 2) plausible = false;
+      if (!plausible) {
+        // Not a run of (level, description) pairs: a protected alert whose CCS we did not see
+        // (capture started mid-connection) or a record we cannot read.
+        this.pushAlert({ ...this.seen(direction), level: null, description: null, encrypted: true, inferredFrom: 'content-type', recordLength: rec.length });
+        this.model.encrypted[direction].alerts++;
+        return;
+      }
+      for (let i = 0; i + 1 < d.smallFill; i += 2) {
+        this.pushAlert({
+          ...this.seen(direction),
+          level: d.small[i]!,
+          description: d.small[i + 1]!,
+          encrypted: false,
+          inferredFrom: null,
+          recordLength: rec.length,
+        });
+      }
+    } else if (rec.action === 'sslv2-clear' && d.sslv2Body) {
+      const body = d.sslv2Body;
+      d.sslv2Body = null;
+      this.sslv2Message(direction, body);
+    }
+  }
+
+  // ---------------------------------------------------------------- encryption and its records
+
+  private changeCipherSpec(direction: Direction, wellFormed: boolean): void {
+    const d = this.dirs[direction];
+    this.model.changeCipherSpec.push(this.seen(direction));
+    // A renegotiation's CCS travels under the current keys: only a clear one must be the byte 1.
+    if (!wellFormed && !d.encrypted) this.problem(this.where.frame, `${this.side(direction)} ChangeCipherSpec record is not the single byte 1`);
+    // TLS 1.3 (RFC 8446 §5): a ChangeCipherSpec is middlebox camouflage and changes nothing.
+    // Before any ServerHello, from a client that offered TLS 1.3, it is the early compat CCS
+    // (RFC 8446 appendix D.4); from a TLS <= 1.2 client it starts encryption (the server side
+    // may be missing from the capture, e.g. an abbreviated handshake seen one way).
+    if (this.tls13) return;
+    const offered13 = (this.model.clientHello?.supportedVersions ?? []).some(isTls13Version);
+    if (!this.model.serverHello && !d.sentClientKeyExchange && offered13) {
+      d.earlyCcs = true;
+      return;
+    }
+    d.ccsSeen = true;
+    d.encrypted = true;
+    d.finishedSeen = false;
+  }
+
+  /** TLS <= 1.2 handshake record after CCS: the Finished, or a renegotiation once complete. */
+  private encryptedHandshakeRecord(direction: Direction, length: number): void {
+    const d = this.dirs[direction];
+    this.pushMessage({ ...this.seen(direction), type: -1, length });
+    this.model.encrypted[direction].handshake++;
+    if (this.model.handshakeComplete) {
+      // TLS <= 1.2 has no post-handshake messages: a handshake record after both Finished
+      // messages is a HelloRequest or a ClientHello of a renegotiation.
+      this.model.renegotiation = true;
+      return;
+    }
+    if (!d.finishedSeen) {
+      d.finishedSeen = true;
+      const other = this.dirs[direction ^ 1]!;
+      if (other.ccsSeen && other.finishedSeen) this.complete();
+    }
+  }
+
+  private applicationDataRecord(direction: Direction, length: number): void {
+    const d = this.dirs[direction];
+    if (!this.tls13 || !d.encrypted) {
+      this.countApplicationData(direction, length);
+      return;
+    }
+    const short = length >= SHORT_RECORD_MIN && length <= SHORT_RECORD_MAX;
+    const server = direction === 1;
+    const client = this.dirs[0];
+    const srv = this.dirs[1];
+    if (server) {
+      if (client.flightFrame < 0) {
+        const message = this.tls13EncryptedHandshake(direction, length);
+        if (short) d.pendingShort = { message, countedAs: 'handshake', length, where: this.seen(direction), afterCompletion: this.model.handshakeComplete };
+      } else {
+        this.countApplicationData(direction, length);
+        if (short) d.pendingShort = { message: null, countedAs: 'applicationData', length, where: this.seen(direction), afterCompletion: this.model.handshakeComplete };
+      }
+      return;
+    }
+    // Client, after the ServerHello.
+    const inFlight = d.flightFrame < 0 || d.flightFrame === this.where.frame;
+    if (d.flightFrame < 0 && short && srv.encryptedHandshakeRecords > 0) {
+      // No Finished fits in 19..24 bytes: right after the server's flight this is an alert.
+      this.pushAlert({
+        ...this.seen(direction),
+        level: null,
+        description: null,
+        encrypted: true,
+        inferredFrom: 'size-and-position',
+        recordLength: length,
+      });
+      this.model.encrypted[direction].alerts++;
+      return;
+    }
+    if (inFlight) {
+      const first = d.flightFrame < 0;
+      const message = this.tls13EncryptedHandshake(direction, length);
+      d.flightFrame = this.where.frame;
+      if (short) d.pendingShort = { message, countedAs: 'handshake', length, where: this.seen(direction), afterCompletion: this.model.handshakeComplete };
+      if (first && srv.encryptedHandshakeRecords > 0 && !this.model.handshakeComplete) this.complete();
+      return;
+    }
+    this.countApplicationData(direction, length);
+    if (short) d.pendingShort = { message: null, countedAs: 'applicationData', length, where: this.seen(direction), afterCompletion: this.model.handshakeComplete };
+  }
+
+  private tls13EncryptedHandshake(direction: Direction, length: number): MessageModel {
+    const message: MessageModel = { ...this.seen(direction), type: -1, length };
+    this.pushMessage(message);
+    this.model.encrypted[direction].handshake++;
+    this.dirs[direction].encryptedHandshakeRecords++;
+    return message;
+  }
+
+  private countApplicationData(direction: Direction, length: number): void {
+    const counts = this.model.encrypted[direction];
+    counts.applicationData++;
+    counts.applicationDataBytes += length;
+    if (counts.firstApplicationDataFrame === null) counts.firstApplicationDataFrame = this.where.frame;
+  }
+
+  /** The sender closed right after a short record: it was (most probably) an encrypted alert. */
+  private settleShortRecordAsAlert(direction: Direction, pending: PendingShortRecord): void {
+    const d = this.dirs[direction];
+    d.pendingShort = null;
+    const counts = this.model.encrypted[direction];
+    if (pending.countedAs === 'handshake') {
+      counts.handshake--;
+      d.encryptedHandshakeRecords--;
+      if (pending.message) {
+        const i = this.model.messages.indexOf(pending.message);
+        if (i >= 0) this.model.messages.splice(i, 1);
+      }
+    } else {
+      counts.applicationData--;
+      counts.applicationDataBytes -= pending.length;
+      if (counts.applicationData === 0) counts.firstApplicationDataFrame = null;
+    }
+    counts.alerts++;
+    const alert: AlertModel = {
+      ...pending.where,
+      level: null,
+      description: null,
+      encrypted: true,
+      inferredFrom: 'size-and-position',
+      recordLength: pending.length,
+    };
+    // Keep alerts in wire order although this one is settled late.
+    const alerts = this.model.alerts;
+    let i = alerts.length;
+    while (i > 0 && alerts[i - 1]!.frame > alert.frame) i--;
+    if (alerts.length < this.maxEvents) alerts.splice(i, 0, alert);
+  }
+
+  private complete(): void {
+    this.model.handshakeComplete = true;
+    this.model.completedFrame = this.where.frame;
+  }
+
+  // ---------------------------------------------------------------- SSLv2
+
+  private sslv2RecordInClear(direction: Direction): boolean {
+    const d = this.dirs[direction];
+    if (direction === 1) return d.sslv2ClearRecords === 0;
+    if (d.sslv2ClearRecords === 0) return true;
+    // CLIENT-MASTER-KEY follows in clear unless the server resumed the session.
+    return this.sslv2Connection && !this.sslv2SessionHit && d.sslv2ClearRecords === 1;
+  }
+
+  private sslv2Encrypted(direction: Direction, length: number): void {
+    const d = this.dirs[direction];
+    // SSL 2.0 handshake tail: CLIENT-FINISHED, then SERVER-VERIFY and SERVER-FINISHED.
+    const handshakeRecords = direction === 0 ? 1 : 2;
+    if (this.sslv2Connection && d.encryptedHandshakeRecords < handshakeRecords) {
+      this.pushMessage({ ...this.seen(direction), type: -1, length });
+      this.model.encrypted[direction].handshake++;
+      d.encryptedHandshakeRecords++;
+      const client = this.dirs[0];
+      const server = this.dirs[1];
+      if (!this.model.handshakeComplete && client.encryptedHandshakeRecords >= 1 && server.encryptedHandshakeRecords >= 2) this.complete();
+      return;
+    }
+    this.countApplicationData(direction, length);
+  }
+
+  private sslv2Message(direction: Direction, body: Uint8Array): void {
+    const d = this.dirs[direction];
+    d.sslv2ClearRecords++;
+    const type = body.length > 0 ? body[0]! : -1;
+    const where = this.seen(direction);
+    if (type === Sslv2MessageType.client_hello) {
+      const r = parseSslv2ClientHello(new Cursor(body));
+      this.pushMessage({ ...where, type, length: body.length });
+      if (!r.ok) {
+        this.problem(where.frame, `malformed SSLv2 CLIENT-HELLO: ${r.incomplete ? 'truncated' : r.malformed}`);
+        return;
+      }
+      const v = r.value;
+      const hello: ClientHelloModel = {
+        ...where,
+        recordVersion: 0x0002,
+        sslv2Format: true,
+        version: v.version,
+        random: v.challenge,
+        sessionId: v.sessionId,
+        cipherSuites: v.cipherSpecs,
+        compressionMethods: [],
+        extensions: [],
+        sni: null,
+        supportedVersions: [],
+        alpn: [],
+        supportedGroups: [],
+        ecPointFormats: [],
+        signatureAlgorithms: [],
+        signatureAlgorithmsCert: [],
+        keyShareGroups: [],
+        pskKeyExchangeModes: [],
+        preSharedKey: false,
+        statusRequest: false,
+        renegotiationInfo: false,
+        extendedMasterSecret: false,
+        encryptThenMac: false,
+        sessionTicket: false,
+        sessionTicketLength: 0,
+        recordSizeLimit: null,
+        compressCertificate: [],
+        length: v.length,
+      };
+      this.acceptClientHello(hello);
+      return;
+    }
+    if (type === Sslv2MessageType.server_hello) {
+      this.sslv2Connection = true;
+      const r = parseSslv2ServerHello(new Cursor(body));
+      this.pushMessage({ ...where, type, length: body.length });
+      if (!r.ok) {
+        this.problem(where.frame, `malformed SSLv2 SERVER-HELLO: ${r.incomplete ? 'truncated' : r.malformed}`);
+        return;
+      }
+      const v = r.value;
+      this.sslv2SessionHit = v.sessionIdHit;
+      const hello: ServerHelloModel = {
+        ...where,
+        recordVersion: 0x0002,
+        version: v.version,
+        selectedVersion: v.version,
+        random: v.connectionId,
+        sessionId: new Uint8Array(0),
+        cipherSuite: v.cipherSpecs.length > 0 ? v.cipherSpecs[0]! : -1,
+        compressionMethod: 0,
+        extensions: [],
+        helloRetryRequest: false,
+        alpn: null,
+        keyShareGroup: null,
+        pskSelected: false,
+        extendedMasterSecret: false,
+        renegotiationInfo: false,
+        sessionTicket: false,
+        length: v.length,
+      };
+      this.model.serverHello = hello;
+      this.model.version = v.version;
+      this.model.cipherSuite = hello.cipherSuite;
+      if (v.certificate) this.model.certificates.push({ ...where, tls13: false, chain: [v.certificate] });
+      return;
+    }
+    if (type === Sslv2MessageType.client_master_key) {
+      this.pushMessage({ ...where, type, length: body.length });
+      return;
+    }
+    this.pushMessage({ ...where, type, length: body.length });
+    this.problem(where.frame, `SSLv2 message type ${type} in clear from the ${this.side(direction)}`);
+  }
+
+  // ---------------------------------------------------------------- handshake messages
+
+  private handshakeGap(direction: Direction, missing: number, frame: number, snaplen: boolean): void {
+    const d = this.dirs[direction];
+    const hit = d.assembler.gap(missing);
+    if (snaplen) this.model.snaplenCut = true;
+    this.problem(
+      frame,
+      hit >= 0
+        ? `${missing} bytes missing inside a ${this.side(direction)} handshake message of type ${hit}${snaplen ? ' (cut by the snapshot length)' : ''}: the message is lost`
+        : `${missing} bytes missing in the ${this.side(direction)} handshake stream${snaplen ? ' (cut by the snapshot length)' : ''}: messages there are lost`,
+    );
+  }
+
+  private context(): HandshakeContext {
+    const sh = this.model.serverHello ?? this.model.helloRetryRequest;
+    return {
+      version: sh ? sh.selectedVersion : null,
+      cipherSuite: sh ? sh.cipherSuite : null,
+      tls13: this.tls13,
+      maxCertificates: this.maxCertificates,
+    };
+  }
+
+  private onHandshakeMessage(direction: Direction, m: AssembledMessage): void {
+    if (m.type === HandshakeType.client_key_exchange) this.dirs[direction].sentClientKeyExchange = true;
+    const where = this.seen(direction);
+    // A message cut by a gap is reported as a problem (handshakeGap), not listed as seen.
+    if (m.dropped === 'gap') return;
+    this.pushMessage({ ...where, type: m.type, length: m.length });
+    if (!m.body) {
+      if (m.dropped === 'too-large') {
+        this.problem(where.frame, `${this.side(direction)} handshake message of type ${m.type} is ${m.length} bytes, over the ${this.options.maxHandshakeBytes ?? DEFAULT_MAX_HANDSHAKE_BYTES}-byte cap: not decoded`);
+      }
+      return;
+    }
+    const r = parseHandshakeBody(m.type, m.body, this.context());
+    if (!r.ok) {
+      this.problem(where.frame, `malformed ${this.side(direction)} handshake message of type ${m.type}: ${r.incomplete ? 'truncated' : `${r.malformed} (offset ${r.offset})`}`);
+      return;
+    }
+    const msg = r.value;
+    switch (msg.kind) {
+      case 'client_hello': {
+        const { extensionList: _list, extensionProblems, ...hello } = msg.value;
+        for (const p of extensionProblems) this.problem(where.frame, `ClientHello extension ${p.type}: ${p.reason}`);
+        this.acceptClientHello({ ...where, recordVersion: m.recordVersion, sslv2Format: false, ...hello });
+        break;
+      }
+      case 'server_hello': {
+        const { extensionList: _list, extensionProblems, ...hello } = msg.value;
+        for (const p of extensionProblems) this.problem(where.frame, `ServerHello extension ${p.type}: ${p.reason}`);
+        this.acceptServerHello({ ...where, recordVersion: m.recordVersion, ...hello });
+        break;
+      }
+      case 'certificate': {
+        const chain = msg.value.entries.map((e) => e.der);
+        const certificate = { ...where, tls13: msg.value.tls13, chain };
+        this.model.certificates.push(certificate);
+        this.track(certificate);
+        if (msg.value.omitted > 0) {
+          this.problem(where.frame, `${this.side(direction)} Certificate message has ${chain.length + msg.value.omitted} certificates; only the first ${chain.length} kept`);
+        }
+        break;
+      }
+      case 'certificate_request':
+        if (!this.model.certificateRequest) {
+          this.model.certificateRequest = {
+            ...where,
+            certificateTypes: msg.value.certificateTypes,
+            signatureAlgorithms: msg.value.signatureAlgorithms,
+            certificateAuthorities: msg.value.certificateAuthorities,
+          };
+          this.track(this.model.certificateRequest);
+        }
+        break;
+      case 'server_key_exchange':
+        if (!this.model.serverKeyExchange) {
+          const { length: _l, ...ske } = msg.value;
+          this.model.serverKeyExchange = { ...where, ...ske };
+          this.track(this.model.serverKeyExchange);
+        }
+        break;
+      case 'hello_request':
+        if (direction === 1) this.model.renegotiation = true;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private acceptClientHello(hello: ClientHelloModel): void {
+    const m = this.model;
+    if (!m.clientHello) {
+      m.clientHello = hello;
+      this.track(hello);
+    } else if (m.helloRetryRequest && !m.secondClientHello && !m.serverHello) {
+      m.secondClientHello = hello;
+      this.track(hello);
+    } else if (m.handshakeComplete) {
+      m.renegotiation = true;
+    } else {
+      this.problem(hello.frame, 'another ClientHello before the handshake completed (not after a HelloRetryRequest)');
+    }
+  }
+
+  private acceptServerHello(hello: ServerHelloModel): void {
+    const m = this.model;
+    if (hello.helloRetryRequest) {
+      if (!m.helloRetryRequest) {
+        m.helloRetryRequest = hello;
+        this.track(hello);
+      } else this.problem(hello.frame, 'a second HelloRetryRequest');
+      this.tls13 = true;
+      if (!m.serverHello) {
+        m.version = hello.selectedVersion;
+        m.cipherSuite = hello.cipherSuite;
+      }
+      return;
+    }
+    if (m.serverHello) {
+      if (m.handshakeComplete) m.renegotiation = true;
+      else this.problem(hello.frame, 'a second ServerHello');
+      return;
+    }
+    m.serverHello = hello;
+    this.track(hello);
+    m.version = hello.selectedVersion;
+    m.cipherSuite = hello.cipherSuite;
+    if (isTls13Version(hello.selectedVersion)) {
+      this.tls13 = true;
+      // Everything the server sends after its ServerHello is protected, and so is the
+      // client's side from now on (its compat CCS proves nothing).
+      this.dirs[1].encrypted = true;
+      this.dirs[0].encrypted = true;
+    }
+  }
+
+  private resumption(): TlsConnectionModel['resumption'] {
+    const m = this.model;
+    const ch = m.clientHello;
+    const sh = m.serverHello;
+    if (!ch || !sh) return null;
+    if (this.sslv2Connection) return this.sslv2SessionHit ? 'session-id' : null;
+    if (this.tls13) return sh.pskSelected ? 'psk' : null;
+    const serverCertificate = m.certificates.some((c) => c.direction === 1);
+    const abbreviated = this.dirs[1].ccsSeen && !serverCertificate && !m.messages.some((x) => x.direction === 1 && (x.type === HandshakeType.server_hello_done || x.type === HandshakeType.server_key_exchange));
+    const echoed = sh.sessionId.length > 0 && sh.sessionId.length === ch.sessionId.length && sh.sessionId.every((b, i) => b === ch.sessionId[i]);
+    if (abbreviated && ch.sessionTicketLength > 0) return 'ticket';
+    if (echoed) return 'session-id';
+    return null;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private seen(direction: Direction): Seen {
+    return { direction, frame: this.where.frame, tsSec: this.where.tsSec, tsNsec: this.where.tsNsec };
+  }
+
+  private side(direction: Direction): string {
+    return direction === 0 ? 'client' : 'server';
+  }
+
+  private pushMessage(message: MessageModel): void {
+    if (this.model.messages.length < this.maxEvents) this.model.messages.push(message);
+    else this.capped();
+    this.track(message);
+  }
+
+  /** Registers an object seen inside a handshake record still under way (its frame is fixed at the record's end). */
+  private track(o: Seen): void {
+    const d = this.dirs[o.direction];
+    if (d.record && d.record.action === 'handshake' && d.record.remaining > 0) d.inRecord.push(o);
+  }
+
+  private pushAlert(alert: AlertModel): void {
+    if (this.model.alerts.length < this.maxEvents) this.model.alerts.push(alert);
+    else this.capped();
+  }
+
+  private capped(): void {
+    if (this.eventsCapped) return;
+    this.eventsCapped = true;
+    this.problem(this.where.frame, `more than ${this.maxEvents} handshake messages or alerts: later ones are not listed`);
+  }
+
+  private problem(frame: number, text: string): void {
+    if (this.model.problems.length < this.maxEvents) this.model.problems.push({ frame, text });
+  }
+}
+
+/**
+ * Creates the TLS decoder of one connection. `options.onEnd` receives the model from `end()`.
+ */
+export function createTlsConsumer(info: TcpConnectionInfo, control: StreamControl, options: TlsConsumerOptions): TlsConnectionDecoder {
+  return new TlsConnectionDecoder(info, control, options);
+}
+
+/** A {@link ConsumerFactory} for the connection table that decodes every connection as TLS. */
+export function tlsConsumerFactory(options: TlsConsumerOptions): ConsumerFactory {
+  return (info, control) => new TlsConnectionDecoder(info, control, options);
+}

@@ -1,0 +1,179 @@
+/**
+ * Rebuilds handshake messages from the bodies of one direction's handshake records: a message
+ * may span records (and so TCP segments), and a record may carry several messages. Bytes are
+ * copied only when a message is split; a message that lies whole in one chunk is read in place.
+ */
+import { Cursor } from '../util/cursor.js';
+import { HANDSHAKE_HEADER_LENGTH } from './handshake-header.js';
+
+/** Where a completed (or lost) message sits on the wire. */
+export interface AssembledMessage {
+  type: number;
+  length: number;
+  /** Version of the record that carried the message's first byte. */
+  recordVersion: number;
+  /** The body, or null when it was not kept (over the size cap, or cut by a gap). */
+  body: Cursor | null;
+  /** Why the body is null. */
+  dropped: 'too-large' | 'gap' | null;
+}
+
+/** Receives each message when its last byte arrives. */
+export type MessageSink = (message: AssembledMessage) => void;
+
+/** One direction's handshake reassembly. */
+export class HandshakeAssembler {
+  private readonly header = new Uint8Array(HANDSHAKE_HEADER_LENGTH);
+  private headerFill = 0;
+  private type = -1;
+  private length = 0;
+  private recordVersion = 0;
+  private buffer: Uint8Array | null = null;
+  private fill = 0;
+  /** Body bytes still to drop for a message we do not keep. */
+  private discard = 0;
+  private dropReason: 'too-large' | 'gap' | null = null;
+  /** Framing lost inside a record: ignore bytes until the next handshake record starts. */
+  private lostUntilRecord = false;
+
+  constructor(
+    private readonly maxMessageBytes: number,
+    private readonly sink: MessageSink,
+  ) {}
+
+  /** True when no message is partly read. */
+  get idle(): boolean {
+    return this.type < 0 && this.headerFill === 0;
+  }
+
+  /** A new handshake record begins: after lost framing, assume a message starts here. */
+  recordStart(): void {
+    if (this.lostUntilRecord) {
+      this.lostUntilRecord = false;
+      this.reset();
+    }
+  }
+
+  /** Feeds the bytes [start, end) of a handshake record body, carried by a record of `recordVersion`. */
+  push(bytes: Uint8Array, start: number, end: number, recordVersion: number): void {
+    let pos = start;
+    while (pos < end) {
+      if (this.lostUntilRecord) return;
+      if (this.type < 0) {
+        let type: number;
+        let length: number;
+        if (this.headerFill === 0 && end - pos >= HANDSHAKE_HEADER_LENGTH) {
+          type = bytes[pos]!;
+          length = (bytes[pos + 1]! << 16) | (bytes[pos + 2]! << 8) | bytes[pos + 3]!;
+          this.recordVersion = recordVersion;
+          pos += HANDSHAKE_HEADER_LENGTH;
+        } else {
+          if (this.headerFill === 0) this.recordVersion = recordVersion;
+          this.header[this.headerFill++] = bytes[pos++]!;
+          if (this.headerFill < HANDSHAKE_HEADER_LENGTH) continue;
+          const h = this.header;
+          this.headerFill = 0;
+          type = h[0]!;
+          length = (h[1]! << 16) | (h[2]! << 8) | h[3]!;
+        }
+        this.beginMessage(type, length);
+        if (this.discard > 0) continue;
+        if (length === 0) {
+          this.finish(new Cursor(new Uint8Array(0)));
+        } else if (end - pos >= length) {
+          // Whole body in this piece: parse in place, no copy.
+          const body = new Cursor(bytes, pos, pos + length);
+          pos += length;
+          this.finish(body);
+        } else {
+          this.buffer = new Uint8Array(length);
+        }
+        continue;
+      }
+      if (this.discard > 0) {
+        const n = Math.min(this.discard, end - pos);
+        this.discard -= n;
+        pos += n;
+        if (this.discard === 0) this.finish(null);
+        continue;
+      }
+      const buf = this.buffer!;
+      const n = Math.min(buf.length - this.fill, end - pos);
+      buf.set(bytes.subarray(pos, pos + n), this.fill);
+      this.fill += n;
+      pos += n;
+      if (this.fill === buf.length) this.finish(new Cursor(buf));
+    }
+  }
+
+  /**
+   * `missing` bytes of the handshake stream were never captured. When they fall inside the
+   * message under way, that message is lost but framing survives (its length is known);
+   * otherwise framing is lost until the next handshake record. Returns the type of the
+   * message that was hit, or -1 when none had begun.
+   */
+  gap(missing: number): number {
+    const hit = this.type;
+    if (this.type >= 0) {
+      const left = this.discard > 0 ? this.discard : this.length - this.fill;
+      this.buffer = null;
+      this.fill = 0;
+      if (missing < left) {
+        this.discard = left - missing;
+        this.dropReason = 'gap';
+        return hit;
+      }
+      if (missing === left) {
+        this.dropReason = 'gap';
+        this.finish(null);
+        return hit;
+      }
+      this.dropReason = 'gap';
+      this.finish(null);
+    }
+    this.reset();
+    this.lostUntilRecord = true;
+    return hit;
+  }
+
+  /** Drops any partial state (gap across records, direction stopped). */
+  reset(): void {
+    this.headerFill = 0;
+    this.type = -1;
+    this.length = 0;
+    this.buffer = null;
+    this.fill = 0;
+    this.discard = 0;
+    this.dropReason = null;
+  }
+
+  private beginMessage(type: number, length: number): void {
+    this.type = type;
+    this.length = length;
+    this.fill = 0;
+    this.buffer = null;
+    this.dropReason = null;
+    this.discard = 0;
+    if (length > this.maxMessageBytes) {
+      this.discard = length;
+      this.dropReason = 'too-large';
+    }
+  }
+
+  private finish(body: Cursor | null): void {
+    const message: AssembledMessage = {
+      type: this.type,
+      length: this.length,
+      recordVersion: this.recordVersion,
+      body,
+      dropped: body ? null : this.dropReason,
+    };
+    this.type = -1;
+    this.length = 0;
+    this.buffer = null;
+    this.fill = 0;
+    this.discard = 0;
+    this.dropReason = null;
+    this.sink(message);
+  }
+}

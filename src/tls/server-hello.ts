@@ -1,0 +1,111 @@
+import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
+import type { ServerHelloModel } from './model.js';
+import { findExtension, parseExtensions, type Extension, type ExtensionProblem } from './extensions.js';
+
+/**
+ * RFC 8446 §4.1.3: a HelloRetryRequest is a ServerHello whose random is
+ * SHA-256("HelloRetryRequest").
+ */
+export const HELLO_RETRY_REQUEST_RANDOM: Uint8Array = Uint8Array.from([
+  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+  0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+]);
+
+/** A decoded ServerHello or HelloRetryRequest: the model's fields that come from the message. */
+export interface ServerHello
+  extends Omit<ServerHelloModel, 'direction' | 'frame' | 'tsSec' | 'tsNsec' | 'recordVersion'> {
+  extensionList: Extension[];
+  extensionProblems: ExtensionProblem[];
+}
+
+/**
+ * TLS 1.3 drafts up to 21 (0x7f00..0x7f15, and early stacks that put 0x0304 itself in the
+ * version field) sent `struct { ProtocolVersion version; Random random; CipherSuite cipher_suite;
+ * Extension extensions<0..2^16-1>; } ServerHello;` without session id and compression
+ * (draft-ietf-tls-tls13-21 §4.1.3); draft 22 brought them back for middlebox compatibility.
+ */
+function isEarlyDraftVersion(version: number): boolean {
+  return version === 0x0304 || (version >= 0x7f00 && version <= 0x7f15);
+}
+
+function isHelloRetryRandom(random: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) if (random[i] !== HELLO_RETRY_REQUEST_RANDOM[i]) return false;
+  return true;
+}
+
+/**
+ * RFC 8446 §4.1.3 (RFC 5246 §7.4.1.3 for TLS 1.2 and earlier, where extensions are optional)
+ * ```
+ *   struct {
+ *       ProtocolVersion legacy_version = 0x0303;    // TLS v1.2
+ *       Random random;
+ *       opaque legacy_session_id_echo<0..32>;
+ *       CipherSuite cipher_suite;
+ *       uint8 legacy_compression_method = 0;
+ *       Extension extensions<6..2^16-1>;
+ *   } ServerHello;
+ * ```
+ * A random equal to SHA-256("HelloRetryRequest") marks a HelloRetryRequest, whose extensions
+ * have their HRR shapes (key_share carries only the selected group).
+ */
+export function parseServerHello(body: Cursor): ParseResult<ServerHello> {
+  const base = body.pos;
+  const length = body.remaining;
+  const at = (): number => body.pos - base;
+  const version = body.u16();
+  if (version < 0) return malformed('ServerHello shorter than its version', at());
+  const random = body.bytesView(32);
+  if (!random) return malformed('ServerHello shorter than its random', at());
+  const helloRetryRequest = isHelloRetryRandom(random);
+  const draftForm = isEarlyDraftVersion(version);
+  let sessionId = new Cursor(new Uint8Array(0));
+  if (!draftForm) {
+    const echo = body.vec8();
+    if (!echo) return malformed('legacy_session_id_echo runs past the message', at());
+    if (echo.remaining > 32) return malformed(`legacy_session_id_echo of ${echo.remaining} bytes exceeds 32`, at() - echo.remaining - 1);
+    sessionId = echo;
+  }
+  const cipherSuite = body.u16();
+  if (cipherSuite < 0) return malformed('ServerHello shorter than its cipher_suite', at());
+  let compressionMethod = 0;
+  if (!draftForm) {
+    compressionMethod = body.u8();
+    if (compressionMethod < 0) return malformed('ServerHello shorter than its compression method', at());
+  }
+
+  let extensionList: Extension[] = [];
+  let extensionProblems: ExtensionProblem[] = [];
+  if (!body.atEnd) {
+    const extStart = at();
+    if (body.remaining < 2) return malformed('one stray byte after the compression method', extStart);
+    const block = parseExtensions(body, helloRetryRequest ? 'hello_retry_request' : 'server_hello');
+    if (!block.ok) return block.incomplete ? malformed('extensions truncated', extStart) : malformed(block.malformed, extStart + block.offset);
+    extensionList = block.value.extensions;
+    extensionProblems = block.value.problems.map((p) => ({ ...p, offset: p.offset + extStart }));
+    if (!body.atEnd) return malformed(`${body.remaining} bytes after the extensions`, at());
+  }
+
+  const selected = findExtension(extensionList, 'selected_version');
+  const alpn = findExtension(extensionList, 'alpn');
+  const keyShare = findExtension(extensionList, 'key_share');
+  const hrrGroup = findExtension(extensionList, 'key_share_selected_group');
+  return parsed({
+    version,
+    selectedVersion: selected ? selected.version : version,
+    random: random.slice(),
+    sessionId: sessionId.bytesView(sessionId.remaining)!.slice(),
+    cipherSuite,
+    compressionMethod,
+    extensions: extensionList.map((e) => e.type),
+    helloRetryRequest,
+    alpn: alpn && alpn.protocols.length > 0 ? alpn.protocols[0]! : null,
+    keyShareGroup: hrrGroup ? hrrGroup.group : keyShare && keyShare.groups.length > 0 ? keyShare.groups[0]! : null,
+    pskSelected: findExtension(extensionList, 'pre_shared_key_selected') !== null,
+    extendedMasterSecret: findExtension(extensionList, 'extended_master_secret') !== null,
+    renegotiationInfo: findExtension(extensionList, 'renegotiation_info') !== null,
+    sessionTicket: findExtension(extensionList, 'session_ticket') !== null,
+    length,
+    extensionList,
+    extensionProblems,
+  });
+}

@@ -1,0 +1,87 @@
+/**
+ * Deciding from the first bytes of a direction whether it speaks TLS, and if not, what it
+ * looks like (for the report: "the server answered in plain HTTP").
+ */
+import { Cursor } from '../util/cursor.js';
+import { parseRecordHeader } from './record-header.js';
+import { looksLikeSslv2ClientHello, looksLikeSslv2ServerHello } from './sslv2-client-hello.js';
+
+/** What the first bytes of a direction are. */
+export type StreamStart = 'tls-record' | 'sslv2-client-hello' | 'sslv2-server-hello' | 'not-tls' | 'undecided';
+
+/** Bytes needed at most to decide (an SSLv2 SERVER-HELLO needs 7). */
+export const STREAM_START_BYTES = 7;
+
+/**
+ * Classifies the first bytes of a direction. 'undecided' when more bytes could still make it
+ * TLS (fewer than 5 bytes of a plausible header). A record header must also have a non-zero
+ * length: a zero-length first record is not how any TLS stack starts.
+ */
+export function classifyStreamStart(bytes: Uint8Array, start: number, end: number): StreamStart {
+  const n = end - start;
+  if (n <= 0) return 'undecided';
+  const b0 = bytes[start]!;
+  if (b0 >= 20 && b0 <= 24) {
+    if (n >= 2 && bytes[start + 1] !== 3) return 'not-tls';
+    if (n < 5) return 'undecided';
+    const h = parseRecordHeader(new Cursor(bytes, start, end));
+    return h.ok && h.value.length > 0 ? 'tls-record' : 'not-tls';
+  }
+  if (b0 & 0x80) {
+    const ch = looksLikeSslv2ClientHello(bytes, start, end);
+    if (ch === true) return 'sslv2-client-hello';
+    const sh = looksLikeSslv2ServerHello(bytes, start, end);
+    if (sh === true) return 'sslv2-server-hello';
+    if (ch === null || sh === null) {
+      // Decide early when the type byte already rules both out.
+      if (n >= 3 && bytes[start + 2] !== 1 && bytes[start + 2] !== 4) return 'not-tls';
+      return 'undecided';
+    }
+    return 'not-tls';
+  }
+  return 'not-tls';
+}
+
+const HTTP_METHODS = ['GET ', 'POST ', 'HEAD ', 'PUT ', 'DELETE ', 'OPTIONS ', 'CONNECT ', 'PATCH ', 'TRACE '];
+const PROXY_V2_SIGNATURE = [0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a];
+/** Bytes shown in "unknown (first bytes ...)". */
+export const SHOWN_BYTES = 16;
+
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+/** The request line's HTTP version, when it is within the bytes at hand. */
+function requestVersion(text: string): string {
+  const eol = text.indexOf('\r\n');
+  const line = eol >= 0 ? text.slice(0, eol) : text;
+  const m = / HTTP\/(\d\.\d)$/.exec(line);
+  return m ? m[1]! : '1.1';
+}
+
+/**
+ * Names what non-TLS first bytes look like: "HTTP/1.1 request", "HTTP/1.x response",
+ * "SSH-2.0 banner", "SMTP banner", "PROXY protocol header", ... or
+ * "unknown (first bytes 47 45 ...)" with at most 16 bytes in hex.
+ */
+export function describeNonTlsStart(bytes: Uint8Array, start: number, end: number): string {
+  const text = ascii(bytes, start, Math.min(end, start + 512));
+  if (HTTP_METHODS.some((m) => text.startsWith(m))) return `HTTP/${requestVersion(text)} request`;
+  if (text.startsWith('PRI * HTTP/2.0')) return 'HTTP/2 cleartext preface';
+  if (text.startsWith('HTTP/1.')) return 'HTTP/1.x response';
+  if (text.startsWith('HTTP/')) return 'HTTP response';
+  const ssh = /^SSH-(\d+\.\d+)-/.exec(text);
+  if (ssh) return `SSH-${ssh[1]} banner`;
+  if (/^220[ -]/.test(text)) return /ftp/i.test(text.slice(0, 200)) ? 'FTP banner' : 'SMTP banner';
+  if (text.startsWith('* OK')) return 'IMAP banner';
+  if (text.startsWith('+OK')) return 'POP3 banner';
+  if (/^PROXY (TCP4|TCP6|UNKNOWN)/.test(text)) return 'PROXY protocol header';
+  if (end - start >= PROXY_V2_SIGNATURE.length && PROXY_V2_SIGNATURE.every((b, i) => bytes[start + i] === b)) {
+    return 'PROXY protocol v2 header';
+  }
+  const shown: string[] = [];
+  for (let i = start; i < Math.min(end, start + SHOWN_BYTES); i++) shown.push(bytes[i]!.toString(16).padStart(2, '0'));
+  return `unknown (first bytes ${shown.join(' ')})`;
+}
