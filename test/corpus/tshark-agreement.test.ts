@@ -6,10 +6,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze } from '../../src/analyze';
-import type { ConnectionReport } from '../../src/report/schema';
-import { CORPUS_DIR, corpusCaptures, describeCorpus } from '../support/corpus';
-import { readOracle, type OracleStream } from '../support/tshark-oracle';
+import { analyze } from '../../src/analyze.js';
+import type { ConnectionReport } from '../../src/report/schema.js';
+import { CORPUS_DIR, corpusCaptures, describeCorpus } from '../support/corpus.js';
+import { readOracle, type OracleStream } from '../support/tshark-oracle.js';
 
 const FIELDS = [
   'sni', 'messages', 'recordVersions', 'helloVersions', 'supportedVersions', 'cipherSuites', 'alpn', 'alerts', 'certNames', 'sanDns',
