@@ -7,7 +7,7 @@ import type { CaptureInput, CaptureSummary } from './capture/packet.js';
 import { runPipeline, type Caps } from './pipeline.js';
 import type { TlsConnectionModel } from './tls/model.js';
 import { CertificateCache, TrustStore } from './x509/index.js';
-import { diagnoseConnection, outcomeOf } from './diagnose/engine.js';
+import { diagnoseConnection } from './diagnose/engine.js';
 import { connectionReport } from './report/connection-report.js';
 import { reportSchema, type ConnectionReport, type Report } from './report/schema.js';
 import { WarningCollector } from './report/warnings.js';
@@ -56,7 +56,7 @@ async function reportOf(
   expectedHost: string | null,
 ): Promise<ConnectionReport> {
   const diagnosis = await diagnoseConnection(model, { trustStore, cache, expectedHost, peers });
-  return connectionReport(model, outcomeOf(model), diagnosis, cache);
+  return connectionReport(model, diagnosis, cache);
 }
 
 function captureReport(summary: CaptureSummary, fileName: string | undefined): Report['capture'] {

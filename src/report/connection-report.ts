@@ -5,7 +5,7 @@
 import type { ClientHelloModel, ServerHelloModel, TlsConnectionModel } from '../tls/model.js';
 import type { Direction } from '../tcp/stream-types.js';
 import type { CertificateCache } from '../x509/index.js';
-import type { Diagnosis, Outcome } from '../diagnose/types.js';
+import type { Diagnosis } from '../diagnose/types.js';
 import {
   alertDescriptionName,
   alertLevelName,
@@ -58,7 +58,6 @@ function serverHelloReport(h: ServerHelloModel): NonNullable<ConnectionReport['s
 /** Builds one connection of the report. */
 export function connectionReport(
   model: TlsConnectionModel,
-  outcome: Outcome,
   diagnosis: Diagnosis,
   cache: CertificateCache,
 ): ConnectionReport {
@@ -97,7 +96,8 @@ export function connectionReport(
     lastFrame: tcp.lastFrame,
     start: isoTime(tcp.firstTsSec, tcp.firstTsNsec),
     end: isoTime(tcp.lastTsSec, tcp.lastTsNsec),
-    outcome,
+    // The diagnosis may judge a completed handshake failed (the client dropped it at once).
+    outcome: diagnosis.outcome,
     version: model.version === null ? null : reportVersion(model.version),
     cipherSuite: suite === null ? null : { code: suite, name: cipherSuiteName(suite), openssl: cipherSuiteOpenSslName(suite) },
     sni: model.clientHello?.sni ?? null,
@@ -124,6 +124,14 @@ export function connectionReport(
     handshakeComplete: model.handshakeComplete,
     resumption: model.resumption,
     notTls: model.notTls ? { lookedLike: model.notTls.lookedLike, sentBy: sideOf(model.notTls.direction), frame: model.notTls.frame } : null,
-    diagnosis,
+    diagnosis: {
+      cause: diagnosis.cause,
+      abortedBy: diagnosis.abortedBy,
+      confidence: diagnosis.confidence,
+      summary: diagnosis.summary,
+      evidence: diagnosis.evidence,
+      remediation: diagnosis.remediation,
+      alternatives: diagnosis.alternatives,
+    },
   };
 }
