@@ -29,6 +29,8 @@ const side = z.enum(['client', 'server']);
 const confidence = z.enum(['high', 'medium', 'low']);
 const frame = z.number().int().positive();
 const u16 = z.number().int().min(0).max(0xffff);
+/** Cipher suites are 16-bit, but an SSLv2-format hello carries 3-byte cipher specs (RFC 6101 E.1). */
+const cipherCode = z.number().int().min(0).max(0xffffff);
 const isoTime = z.string().describe('ISO-8601 UTC time with up to nanosecond digits');
 
 export const endpointSchema = z.object({ ip: z.string(), port: z.number().int().min(0).max(65535) });
@@ -38,7 +40,7 @@ export const clientHelloSchema = z.object({
   recordVersion: u16,
   version: u16,
   supportedVersions: z.array(u16),
-  cipherSuites: z.array(u16),
+  cipherSuites: z.array(cipherCode),
   extensions: z.array(u16),
   sni: z.string().nullable(),
   alpn: z.array(z.string()),
@@ -57,7 +59,7 @@ export const serverHelloSchema = z.object({
   recordVersion: u16,
   version: u16,
   selectedVersion: u16,
-  cipherSuite: u16,
+  cipherSuite: cipherCode,
   extensions: z.array(u16),
   helloRetryRequest: z.boolean(),
   alpn: z.string().nullable(),
@@ -132,7 +134,7 @@ export const connectionSchema = z.object({
   end: isoTime,
   outcome: z.enum(['established', 'failed', 'incomplete', 'not-tls']),
   version: versionNameSchema.nullable(),
-  cipherSuite: z.object({ code: u16, name: z.string(), openssl: z.string().nullable() }).nullable(),
+  cipherSuite: z.object({ code: cipherCode, name: z.string(), openssl: z.string().nullable() }).nullable(),
   sni: z.string().nullable(),
   clientHello: clientHelloSchema.nullable(),
   serverHello: serverHelloSchema.nullable(),

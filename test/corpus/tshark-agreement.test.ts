@@ -36,7 +36,13 @@ function compare(o: OracleStream, c: ConnectionReport): Record<Field, string | n
   const sh = c.serverHello ?? c.helloRetryRequest;
   const diff = (ok: boolean, theirs: unknown, mine: unknown): string | null => (ok ? null : `tshark ${JSON.stringify(theirs)} ours ${JSON.stringify(mine)}`);
   const ourStrings = new Set(c.certificates.flatMap((x) => [...nameValues(x.subject), ...nameValues(x.issuer)]));
-  const missingNames = o.certStrings.filter((s) => !ourStrings.has(s));
+  // tshark's x509sat columns also hold the names inside a stapled OCSP response
+  // (CertificateStatus, type 22), which are not certificates of the chain: there, check the other
+  // way round (every CN of ours is among tshark's strings).
+  const stapled = o.messages.some((m) => m.type === 22);
+  const ourCns = c.certificates.map((x) => /(?:^|,)CN=((?:[^,\\]|\\.)*)/.exec(x.subject)?.[1]?.replace(/\\(.)/g, '$1')).filter((n): n is string => !!n);
+  const theirStrings = new Set(o.certStrings);
+  const missingNames = stapled ? ourCns.filter((n) => !theirStrings.has(n)) : o.certStrings.filter((s) => !ourStrings.has(s));
   const ourSan = c.certificates.flatMap((x) => x.san.filter((n) => !/^[\d.:a-f]+$/i.test(n) || /[g-z]/i.test(n)));
   return {
     sni: diff(o.sni === (ch?.sni ?? null), o.sni, ch?.sni ?? null),
@@ -50,7 +56,9 @@ function compare(o: OracleStream, c: ConnectionReport): Record<Field, string | n
       eq(o.chSupportedVersions, ch?.supportedVersions ?? []) && (o.shSupportedVersion === null || o.shSupportedVersion === sh?.selectedVersion),
       [o.chSupportedVersions, o.shSupportedVersion], [ch?.supportedVersions, sh?.selectedVersion],
     ),
-    cipherSuites: diff(eq(o.offeredSuites, ch?.cipherSuites ?? []) && o.chosenSuite === (sh?.cipherSuite ?? null), [o.offeredSuites.length, o.chosenSuite], [ch?.cipherSuites.length, sh?.cipherSuite]),
+    // tshark files an SSLv2-format hello's 3-byte cipher specs under ssl.handshake.cipherspec,
+    // not tls.handshake.ciphersuite: its offered list is then empty by construction.
+    cipherSuites: diff((ch?.sslv2Format ? o.offeredSuites.length === 0 : eq(o.offeredSuites, ch?.cipherSuites ?? [])) && o.chosenSuite === (sh?.cipherSuite ?? null), [o.offeredSuites.length, o.chosenSuite], [ch?.cipherSuites.length, sh?.cipherSuite]),
     alpn: diff(eq(o.chAlpn, ch?.alpn ?? []) && o.shAlpn === (sh?.alpn ?? null), [o.chAlpn, o.shAlpn], [ch?.alpn, sh?.alpn]),
     alerts: diff(eq(o.alerts, oursAlerts), o.alerts, oursAlerts),
     certNames: diff(missingNames.length === 0, missingNames.slice(0, 5), [...ourStrings].slice(0, 5)),
