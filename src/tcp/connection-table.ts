@@ -1,0 +1,365 @@
+/**
+ * The TCP connection table: finds the connection of each segment (numbered like Wireshark's
+ * tcp.stream), decides client and server, and feeds each direction's in-order bytes to the
+ * connection's StreamConsumer.
+ */
+import { Connection, hash4, key6 } from './connection.js';
+import type { DirectionReassembler, ReassemblyContext } from './direction-reassembler.js';
+import { roleFromPayload, serverByPorts } from './role-detection.js';
+import type { CloseEvent, ConsumerFactory } from './stream-types.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../net/tcp-segment.js';
+import type { WarningSink } from '../report/warning.js';
+
+/** Options of a connection table. */
+export interface TcpOptions {
+  warn: WarningSink;
+  /** Out-of-order bytes held per direction (default 4 MiB). */
+  maxPendingBytesPerDirection?: number;
+  /** Out-of-order bytes held over all connections (default 256 MiB). */
+  maxPendingBytesTotal?: number;
+  /**
+   * Capture-time seconds after a connection's last packet when it may be forgotten (default
+   * 600): a live connection is then ended (as at the end of the capture) and an ended one's
+   * tombstone dropped. Only checked when the table grows, so small captures never expire.
+   * A packet arriving later on the same 4-tuple than twice this starts a new stream, where
+   * Wireshark would keep the old one.
+   */
+  idleTimeoutSeconds?: number;
+  /**
+   * Capture-time seconds a connection stays open after its first RST (default 2), so that
+   * data the peer already had in flight (often an alert or close_notify) is still delivered.
+   */
+  resetGraceSeconds?: number;
+}
+
+/** Counters of a table, for tests and monitoring. */
+export interface TcpStats {
+  /** Connections (streams) numbered so far. */
+  connections: number;
+  /** Connections not yet ended. */
+  live: number;
+  /** Ended connections still remembered for numbering. */
+  tombstones: number;
+  /** Out-of-order bytes held now. */
+  pendingBytes: number;
+}
+
+const MIB = 1024 * 1024;
+const FIRST_SWEEP_AT = 8192;
+
+/** Connection table and reassembler. Feed it segments in capture order, then call finish(). */
+export class ConnectionTable {
+  private readonly v4 = new Map<number, Connection>();
+  private readonly v6 = new Map<string, Connection>();
+  /** Bulk traffic comes in runs of the same connection: one cached entry skips the hash. */
+  private last: Connection | null = null;
+  /** Set by the lookups: the segment was sent by endpoint A. */
+  private fromA = true;
+  private nextId = 0;
+  private live = 0;
+  private tombstones = 0;
+  private sweepAt = FIRST_SWEEP_AT;
+  private readonly ctx: ReassemblyContext;
+  private readonly maxTotal: number;
+  private readonly idleTimeout: number;
+  private finished = false;
+  private readonly resetGrace: number;
+  /** Connections that saw a RST, in order of their first RST; ended once the grace has passed. */
+  private resetQueue: Connection[] = [];
+  private resetHead = 0;
+
+  constructor(private readonly factory: ConsumerFactory, options: TcpOptions) {
+    this.ctx = {
+      warn: options.warn,
+      maxHeldPerDirection: options.maxPendingBytesPerDirection ?? 4 * MIB,
+      heldTotal: 0,
+      holding: new Set<DirectionReassembler>(),
+    };
+    this.maxTotal = options.maxPendingBytesTotal ?? 256 * MIB;
+    this.idleTimeout = options.idleTimeoutSeconds ?? 600;
+    this.resetGrace = options.resetGraceSeconds ?? 2;
+  }
+
+  /** Current counters. */
+  get stats(): TcpStats {
+    return {
+      connections: this.nextId,
+      live: this.live,
+      tombstones: this.tombstones,
+      pendingBytes: this.ctx.heldTotal,
+    };
+  }
+
+  /** Feeds one segment (synchronously calls consumers). The segment is not kept. */
+  segment(seg: TcpSegment): void {
+    if (this.finished) throw new Error('ConnectionTable.segment() called after finish()');
+    let conn = seg.ipVersion === 4 ? this.find4(seg) : this.find6(seg);
+    let fromA = this.fromA;
+    const flags = seg.flags;
+    if (conn === null) {
+      conn = this.open(seg, null);
+      fromA = true;
+    } else if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
+      const base = conn.wsBase[fromA ? 0 : 1];
+      if (base !== -1 && base !== seg.seq) {
+        conn = this.open(seg, conn);
+        fromA = true;
+      }
+    }
+    const o = fromA ? 0 : 1;
+    if (conn.wsBase[o] === -1) conn.wsBase[o] = (flags & TCP_SYN) !== 0 ? seg.seq : (seg.seq - 1) >>> 0;
+    if ((flags & TCP_ACK) !== 0 && conn.wsBase[o ^ 1] === -1) conn.wsBase[o ^ 1] = (seg.ack - 1) >>> 0;
+    const info = conn.info;
+    info.packets++;
+    info.lastFrame = seg.frame;
+    info.lastTsSec = seg.tsSec;
+    info.lastTsNsec = seg.tsNsec;
+    if (!conn.ended) this.process(conn, seg, o);
+    if (this.resetHead < this.resetQueue.length) this.endResetConnections(seg.tsSec + seg.tsNsec / 1e9);
+    if (this.ctx.heldTotal > this.maxTotal) this.shedTotal(seg.frame);
+    if (this.live + this.tombstones >= this.sweepAt) this.sweep(seg.tsSec);
+  }
+
+  /**
+   * A TCP header quoted inside an ICMP or ICMPv6 error (RFC 792, RFC 4443): no data of the
+   * connection, but Wireshark gives the error packet the tcp.stream of the quoted 4-tuple and
+   * numbers a new stream when the 4-tuple is new. Feeding such headers here keeps the
+   * numbering identical; only the packet count and last frame of the connection change.
+   */
+  quoted(seg: TcpSegment): void {
+    if (this.finished) throw new Error('ConnectionTable.quoted() called after finish()');
+    const conn = (seg.ipVersion === 4 ? this.find4(seg) : this.find6(seg)) ?? this.open(seg, null);
+    const info = conn.info;
+    info.packets++;
+    info.lastFrame = seg.frame;
+    info.lastTsSec = seg.tsSec;
+    info.lastTsNsec = seg.tsNsec;
+  }
+
+  /** End of capture: gives up holes that never filled, delivers held data, ends every live connection. */
+  finish(): void {
+    if (this.finished) return;
+    const open: Connection[] = [];
+    for (const head of this.v4.values()) {
+      for (let c: Connection | null = head; c !== null; c = c.nextInBucket) if (!c.ended) open.push(c);
+    }
+    for (const c of this.v6.values()) if (!c.ended) open.push(c);
+    open.sort((x, y) => x.id - y.id);
+    for (const c of open) this.terminate(c);
+    this.v4.clear();
+    this.v6.clear();
+    this.last = null;
+    this.tombstones = 0;
+    this.finished = true;
+  }
+
+  private process(conn: Connection, seg: TcpSegment, o: 0 | 1): void {
+    const flags = seg.flags;
+    const syn = (flags & TCP_SYN) !== 0;
+    if (!conn.decided) this.decideRoles(conn, seg, o === 0);
+    const flow = conn.flows[o];
+    if (!flow.started) flow.start(seg.seq, syn);
+    const wireLength = seg.payloadLength + seg.payloadMissing;
+    if (wireLength > 0 && conn.decided) flow.accept(seg, syn ? (seg.seq + 1) >>> 0 : seg.seq);
+    if ((flags & TCP_ACK) !== 0) {
+      const rev = conn.flows[o ^ 1]!;
+      if (rev.holdsData) rev.acknowledged(seg.ack, seg.frame);
+    }
+    if ((flags & TCP_FIN) !== 0 && flow.fin(seg.seq, wireLength, seg.frame, syn)) this.recordClose(conn, flow, 'fin', seg);
+    if ((flags & TCP_RST) !== 0) {
+      this.recordClose(conn, flow, 'rst', seg);
+      if (conn.resetAt < 0) {
+        conn.resetAt = seg.tsSec + seg.tsNsec / 1e9;
+        this.resetQueue.push(conn);
+      }
+      return;
+    }
+    if (conn.flows[0].finished && conn.flows[1].finished) this.terminate(conn);
+  }
+
+  /**
+   * Client = SYN sender / SYN-ACK receiver; without them, the first payload's hello, else the
+   * ports. Decided at the first SYN, payload, FIN or RST (a close needs a direction).
+   */
+  private decideRoles(conn: Connection, seg: TcpSegment, fromA: boolean): void {
+    const flags = seg.flags;
+    if ((flags & TCP_SYN) !== 0) {
+      const senderIsClient = (flags & TCP_ACK) === 0;
+      this.setRoles(conn, senderIsClient === fromA, senderIsClient ? 'syn' : 'syn-ack');
+      return;
+    }
+    if (seg.payloadLength > 0) {
+      const role = roleFromPayload(seg.data, seg.payloadOffset, seg.payloadLength);
+      if (role !== null) {
+        this.setRoles(conn, (role === 'client') === fromA, 'payload');
+        return;
+      }
+    } else if (seg.payloadMissing === 0 && (flags & (TCP_FIN | TCP_RST)) === 0) {
+      return;
+    }
+    this.setRolesByPorts(conn);
+  }
+
+  private setRolesByPorts(conn: Connection): void {
+    this.setRoles(conn, serverByPorts(conn.aPort, conn.bPort) === 'b', 'ports');
+  }
+
+  private setRoles(conn: Connection, aIsClient: boolean, source: Connection['info']['roleSource']): void {
+    conn.setRoles(aIsClient, source);
+    const consumer = this.factory(conn.info, conn.control);
+    conn.consumer = consumer;
+    conn.flows[0].consumer = consumer;
+    conn.flows[1].consumer = consumer;
+  }
+
+  private recordClose(conn: Connection, flow: DirectionReassembler, kind: 'fin' | 'rst', seg: TcpSegment): void {
+    const event: CloseEvent = { direction: flow.direction, kind, frame: seg.frame, tsSec: seg.tsSec, tsNsec: seg.tsNsec };
+    conn.info.closes.push(event);
+    conn.consumer!.close(event);
+  }
+
+  /** Ends the connections whose first RST is older than the grace period. */
+  private endResetConnections(now: number): void {
+    const queue = this.resetQueue;
+    while (this.resetHead < queue.length) {
+      const conn = queue[this.resetHead]!;
+      if (!conn.ended && now - conn.resetAt <= this.resetGrace) break;
+      this.resetHead++;
+      this.terminate(conn);
+    }
+    if (this.resetHead > 1024 && this.resetHead * 2 > queue.length) {
+      this.resetQueue = queue.slice(this.resetHead);
+      this.resetHead = 0;
+    }
+  }
+
+  /** Flushes both directions, ends the consumer and releases the state; a tombstone stays for numbering. */
+  private terminate(conn: Connection): void {
+    if (conn.ended) return;
+    if (!conn.decided) this.setRolesByPorts(conn);
+    conn.flows[0].flush();
+    conn.flows[1].flush();
+    conn.ended = true;
+    this.live--;
+    this.tombstones++;
+    const consumer = conn.consumer!;
+    conn.flows[0].release();
+    conn.flows[1].release();
+    conn.consumer = null;
+    consumer.end(conn.info);
+  }
+
+  /** Numbers a new connection; when `replacing` (a new SYN on its 4-tuple) the old one ends and is forgotten. */
+  private open(seg: TcpSegment, replacing: Connection | null): Connection {
+    if (replacing !== null) {
+      this.terminate(replacing);
+      this.tombstones--;
+      this.remove(replacing);
+    }
+    const conn = new Connection(this.nextId++, seg, this.ctx);
+    this.live++;
+    if (seg.ipVersion === 4) {
+      const h = hash4(seg.src4, seg.srcPort, seg.dst4, seg.dstPort);
+      conn.nextInBucket = this.v4.get(h) ?? null;
+      this.v4.set(h, conn);
+    } else {
+      this.v6.set(key6(seg.src6, seg.srcPort, seg.dst6, seg.dstPort), conn);
+    }
+    this.last = conn;
+    return conn;
+  }
+
+  private remove(conn: Connection): void {
+    if (this.last === conn) this.last = null;
+    if (conn.ipVersion === 6) {
+      this.v6.delete(key6(conn.a6, conn.aPort, conn.b6, conn.bPort));
+      return;
+    }
+    const h = hash4(conn.a4, conn.aPort, conn.b4, conn.bPort);
+    let head = this.v4.get(h) ?? null;
+    if (head === conn) {
+      head = conn.nextInBucket;
+      if (head === null) this.v4.delete(h);
+      else this.v4.set(h, head);
+      return;
+    }
+    for (let c = head; c !== null; c = c.nextInBucket) {
+      if (c.nextInBucket === conn) {
+        c.nextInBucket = conn.nextInBucket;
+        return;
+      }
+    }
+  }
+
+  private find4(seg: TcpSegment): Connection | null {
+    const s = seg.src4;
+    const d = seg.dst4;
+    const sp = seg.srcPort;
+    const dp = seg.dstPort;
+    const cached = this.last;
+    if (cached !== null && cached.ipVersion === 4) {
+      if (cached.a4 === s && cached.aPort === sp && cached.b4 === d && cached.bPort === dp) {
+        this.fromA = true;
+        return cached;
+      }
+      if (cached.a4 === d && cached.aPort === dp && cached.b4 === s && cached.bPort === sp) {
+        this.fromA = false;
+        return cached;
+      }
+    }
+    for (let c = this.v4.get(hash4(s, sp, d, dp)) ?? null; c !== null; c = c.nextInBucket) {
+      if (c.a4 === s && c.aPort === sp && c.b4 === d && c.bPort === dp) {
+        this.fromA = true;
+        this.last = c;
+        return c;
+      }
+      if (c.a4 === d && c.aPort === dp && c.b4 === s && c.bPort === sp) {
+        this.fromA = false;
+        this.last = c;
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private find6(seg: TcpSegment): Connection | null {
+    const cached = this.last;
+    const c = cached !== null && cached.ipVersion === 6 && cached.matches6(seg)
+      ? cached
+      : this.v6.get(key6(seg.src6, seg.srcPort, seg.dst6, seg.dstPort)) ?? null;
+    if (c === null) return null;
+    this.fromA = c.aPort === seg.srcPort && c.a6 === seg.src6;
+    this.last = c;
+    return c;
+  }
+
+  /** Over the total budget: the directions holding the most give up their holes first. */
+  private shedTotal(frame: number): void {
+    while (this.ctx.heldTotal > this.maxTotal && this.ctx.holding.size !== 0) {
+      let worst: DirectionReassembler | null = null;
+      for (const f of this.ctx.holding) if (worst === null || f.heldBytes > worst.heldBytes) worst = f;
+      worst!.shed(0, frame, `while the table holds ${this.ctx.heldTotal} bytes, over the total cap of ${this.maxTotal}`);
+    }
+  }
+
+  /**
+   * Forgets what has been idle for longer than the timeout (capture time): live connections
+   * are ended, tombstones dropped. Runs when the table has doubled since the last sweep, so
+   * its cost per connection stays constant.
+   */
+  private sweep(nowSec: number): void {
+    const limit = nowSec - this.idleTimeout;
+    const stale: Connection[] = [];
+    for (const head of this.v4.values()) {
+      for (let c: Connection | null = head; c !== null; c = c.nextInBucket) if (c.info.lastTsSec < limit) stale.push(c);
+    }
+    for (const c of this.v6.values()) if (c.info.lastTsSec < limit) stale.push(c);
+    stale.sort((x, y) => x.id - y.id);
+    for (const c of stale) {
+      if (!c.ended) this.terminate(c);
+      this.tombstones--;
+      this.remove(c);
+    }
+    this.sweepAt = Math.max(FIRST_SWEEP_AT, 2 * (this.live + this.tombstones));
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * One TCP connection (one Wireshark tcp.stream) as the table keeps it: its endpoints, the
+ * facts reported to the consumer, the sequence bases Wireshark numbers streams by, and the two
+ * directions' reassembly state. Endpoint A is the sender of the connection's first packet;
+ * which of A and B is the client is decided later (see ConnectionTable).
+ */
+import { DirectionReassembler, type ReassemblyContext } from './direction-reassembler.js';
+import type { StreamConsumer, StreamControl, TcpConnectionInfo } from './stream-types.js';
+import { ipv4ToString, type TcpSegment } from '../net/tcp-segment.js';
+
+/** Wireshark's per-direction base sequence number is unset (real bases are 0 .. 2^32-1). */
+export const NO_BASE = -1;
+
+export class Connection {
+  readonly ipVersion: 4 | 6;
+  readonly a4: number;
+  readonly b4: number;
+  readonly a6: string;
+  readonly b6: string;
+  readonly aPort: number;
+  readonly bPort: number;
+  /** Next connection in the same IPv4 hash bucket. */
+  nextInBucket: Connection | null = null;
+  /**
+   * Wireshark's base_seq per direction (0: A to B, 1: B to A): set by the first segment of
+   * the direction (its seq on a SYN, else seq - 1) or by the first ACK from the other side
+   * (ack - 1). A pure SYN whose seq differs from its direction's base starts a new stream.
+   */
+  readonly wsBase: [number, number] = [NO_BASE, NO_BASE];
+  /** Index 0: A to B, 1: B to A. */
+  readonly flows: [DirectionReassembler, DirectionReassembler];
+  readonly info: TcpConnectionInfo;
+  readonly control: StreamControl;
+  decided = false;
+  aIsClient = true;
+  consumer: StreamConsumer | null = null;
+  ended = false;
+  /** Capture time (seconds) of the first RST; -1 when none. */
+  resetAt = -1;
+
+  constructor(readonly id: number, seg: TcpSegment, ctx: ReassemblyContext) {
+    this.ipVersion = seg.ipVersion;
+    this.a4 = seg.src4;
+    this.b4 = seg.dst4;
+    this.a6 = seg.src6;
+    this.b6 = seg.dst6;
+    this.aPort = seg.srcPort;
+    this.bPort = seg.dstPort;
+    const connId = (): number => this.id;
+    this.flows = [new DirectionReassembler(ctx, connId), new DirectionReassembler(ctx, connId)];
+    const aIp = seg.ipVersion === 4 ? ipv4ToString(seg.src4) : seg.src6;
+    const bIp = seg.ipVersion === 4 ? ipv4ToString(seg.dst4) : seg.dst6;
+    this.info = {
+      id,
+      ipVersion: seg.ipVersion,
+      clientIp: aIp,
+      clientPort: seg.srcPort,
+      serverIp: bIp,
+      serverPort: seg.dstPort,
+      roleSource: 'ports',
+      firstFrame: seg.frame,
+      lastFrame: seg.frame,
+      firstTsSec: seg.tsSec,
+      firstTsNsec: seg.tsNsec,
+      lastTsSec: seg.tsSec,
+      lastTsNsec: seg.tsNsec,
+      packets: 0,
+      closes: [],
+    };
+    this.control = {
+      skip: (direction, n) => {
+        this.flows[this.aIsClient ? direction : direction ^ 1]!.skip(n);
+      },
+    };
+  }
+
+  /** True when the segment's endpoints are this connection's, in either direction. */
+  matches6(seg: TcpSegment): boolean {
+    return (
+      (seg.srcPort === this.aPort && seg.dstPort === this.bPort && seg.src6 === this.a6 && seg.dst6 === this.b6) ||
+      (seg.srcPort === this.bPort && seg.dstPort === this.aPort && seg.src6 === this.b6 && seg.dst6 === this.a6)
+    );
+  }
+
+  /** Sets the client side (A or B) and how it was decided; the info's endpoints follow. */
+  setRoles(aIsClient: boolean, source: TcpConnectionInfo['roleSource']): void {
+    this.decided = true;
+    this.aIsClient = aIsClient;
+    const info = this.info;
+    const aIp = this.ipVersion === 4 ? ipv4ToString(this.a4) : this.a6;
+    const bIp = this.ipVersion === 4 ? ipv4ToString(this.b4) : this.b6;
+    info.roleSource = source;
+    info.clientIp = aIsClient ? aIp : bIp;
+    info.clientPort = aIsClient ? this.aPort : this.bPort;
+    info.serverIp = aIsClient ? bIp : aIp;
+    info.serverPort = aIsClient ? this.bPort : this.aPort;
+    this.flows[0].direction = aIsClient ? 0 : 1;
+    this.flows[1].direction = aIsClient ? 1 : 0;
+  }
+}
+
+/**
+ * Symmetric 30-bit hash of an IPv4 4-tuple (the same for both directions), kept in small-
+ * integer range so Map keys stay unboxed.
+ */
+export function hash4(src: number, srcPort: number, dst: number, dstPort: number): number {
+  let lo = src;
+  let hi = dst;
+  let loPort = srcPort;
+  let hiPort = dstPort;
+  if (src > dst || (src === dst && srcPort > dstPort)) {
+    lo = dst;
+    hi = src;
+    loPort = dstPort;
+    hiPort = srcPort;
+  }
+  let h = Math.imul(lo, 0x9e3779b1) ^ hi;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) ^ ((loPort << 16) | hiPort);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & 0x3fffffff;
+}
+
+/** Direction-independent key of an IPv6 4-tuple. */
+export function key6(src: string, srcPort: number, dst: string, dstPort: number): string {
+  return src < dst || (src === dst && srcPort <= dstPort)
+    ? `${src}|${srcPort}|${dst}|${dstPort}`
+    : `${dst}|${dstPort}|${src}|${srcPort}`;
+}
