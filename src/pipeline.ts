@@ -42,9 +42,14 @@ export async function runPipeline(
 ): Promise<CaptureSummary> {
   const caps = options.caps ?? {};
   const decoder = new PacketDecoder({ warn: options.warn, maxFragmentBytes: caps.maxFragmentBytes });
+  // What the TLS layer could not decode (malformed messages, caps reached) belongs in the
+  // report's warnings too, where a reader of a damaged capture looks first.
+  const onEnd = (model: TlsConnectionModel): void => {
+    for (const p of model.problems) options.warn(p.frame, `connection ${model.tcp.id}: ${p.text}`);
+    onConnection(model);
+  };
   const table = new ConnectionTable(
-    (info, control) =>
-      createTlsConsumer(info, control, { onEnd: onConnection, maxHandshakeBytes: caps.maxHandshakeBytes }),
+    (info, control) => createTlsConsumer(info, control, { onEnd, maxHandshakeBytes: caps.maxHandshakeBytes }),
     {
       warn: options.warn,
       maxPendingBytesPerDirection: caps.maxPendingBytesPerDirection,

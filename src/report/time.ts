@@ -1,8 +1,33 @@
-/** ISO-8601 UTC text of a capture timestamp, keeping the sub-second digits the capture has. */
+/**
+ * ISO-8601 UTC text of a capture timestamp, keeping the sub-second digits the capture has.
+ * Computed by calendar arithmetic rather than `Date`, whose range ends in year 275760: a corrupt
+ * 64-bit pcapng timestamp must still print (as an expanded year, ISO 8601 §4.1.2.4), not throw.
+ */
 export function isoTime(sec: number, nsec: number): string {
-  const base = new Date(sec * 1000).toISOString().slice(0, 19);
+  const days = Math.floor(sec / 86400);
+  const secOfDay = sec - days * 86400;
+  const { year, month, day } = civilFromDays(days);
+  const yearText = year >= 0 && year <= 9999 ? String(year).padStart(4, '0') : `${year < 0 ? '-' : '+'}${String(Math.abs(year)).padStart(6, '0')}`;
+  const hh = Math.floor(secOfDay / 3600);
+  const mm = Math.floor((secOfDay % 3600) / 60);
+  const ss = Math.floor(secOfDay % 60);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const base = `${yearText}-${two(month)}-${two(day)}T${two(hh)}:${two(mm)}:${two(ss)}`;
   if (nsec % 1000 === 0) return `${base}.${String(nsec / 1000).padStart(6, '0')}Z`;
   return `${base}.${String(nsec).padStart(9, '0')}Z`;
+}
+
+/** Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil_from_days). */
+function civilFromDays(z0: number): { year: number; month: number; day: number } {
+  const z = z0 + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 /** Milliseconds from (aSec, aNsec) to (bSec, bNsec). */
