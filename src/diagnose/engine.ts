@@ -5,6 +5,7 @@
 import type { Seen, TlsConnectionModel } from '../tls/model.js';
 import { analyzeChain, type CertificateCache, type ChainVerdict, type TrustStore } from '../x509/index.js';
 import { isTls13 } from './handshake-state.js';
+import { withHandshakeContext } from './handshake-evidence.js';
 import { outcomeOf } from './outcome.js';
 import { serverChainOf } from './peers.js';
 import { rank, toDiagnosis, type Ranked } from './rank.js';
@@ -107,6 +108,7 @@ export function diagnoseContext(ctx: RuleContext, rules: readonly Rule[] = RULES
   const { ranked, failures } = runRules(rules, ctx);
   const ordered = ranked.length > 0 ? rank(ranked, FALLBACK_CAUSES) : [{ hypothesis: fallback(ctx.outcome, ctx.conn), order: rules.length }];
   const diagnosis = toDiagnosis(ordered, ctx.outcome);
+  diagnosis.evidence = withHandshakeContext(ctx.conn, diagnosis);
   diagnosis.alternatives.push(...failures);
   return diagnosis;
 }

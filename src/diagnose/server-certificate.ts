@@ -65,6 +65,11 @@ export interface ServerCertificateCause {
   /** One sentence for a matching problem. */
   summary(problem: ChainProblem, verdict: ChainVerdict, ctx: RuleContext): string;
   remediation(problem: ChainProblem, verdict: ChainVerdict, ctx: RuleContext): Remedy[];
+  /**
+   * The check as a noun phrase ("the name check: the certificate must cover the requested
+   * name"), for a TLS 1.3 rejection where the certificate cannot be read.
+   */
+  check: string;
   /** Confidence change for one problem (e.g. wrong order alone rarely stops a client). */
   adjust?(problem: ChainProblem, ctx: RuleContext): 'keep' | 'weaker' | 'drop';
 }
@@ -134,6 +139,40 @@ function certificateEvidence(ctx: RuleContext, verdict: ChainVerdict, problem: C
   const frame = source?.borrowed ? (ctx.conn.clientHello?.frame ?? ctx.conn.tcp.firstFrame) : (source?.frame ?? ctx.conn.certificates.find((c) => c.direction === 1)?.frame ?? ctx.conn.tcp.firstFrame);
   const where = source?.borrowed ? `server certificate seen in connection ${source.connectionId} (frame ${source.frame})` : `server Certificate`;
   return { frame, text: `frame ${frame}: ${where}, ${certName(verdict, problem.certIndex)}: ${problem.detail}` };
+}
+
+/**
+ * TLS 1.3 hides the server certificate: when the client turned the server's flight down (an
+ * encrypted alert, a silent close, a drop right after the handshake, or a clear alert this
+ * check may send), this cause is one of the possible reasons. Always low: the certificate
+ * cannot be read, so these are listed as alternatives to an honest "unknown", never as the
+ * answer. Nothing when the chain was read (here or borrowed from another connection).
+ */
+export function hiddenChainHypotheses(ctx: RuleContext, spec: ServerCertificateCause): Hypothesis[] {
+  if (ctx.serverChain || ctx.outcome === 'not-tls' || !isTls13(ctx.conn) || ctx.conn.serverHello?.pskSelected) return [];
+  const r = serverCertificateRejection(ctx.conn);
+  if (!r) return [];
+  if (r.code !== null && !spec.pointsTo.includes(r.code) && !spec.fits.includes(r.code)) return [];
+  const how =
+    r.kind === 'alert' ? `with ${alertText(r.code!)}, an alert this check may send`
+    : r.kind === 'encrypted-alert' ? 'with an encrypted alert'
+    : r.kind === 'silent-close' ? 'by closing without an alert'
+    : 'by closing at once after the handshake, without sending data';
+  const host = ctx.host ?? 'the name';
+  return [
+    {
+      cause: spec.cause,
+      abortedBy: 'client',
+      confidence: 'low',
+      summary: `The client turned the server's encrypted certificate flight down ${how}; ${spec.check} may be what failed, but TLS 1.3 hides the certificate.`,
+      evidence: byFrame(rejectionEvidence(r)),
+      remediation: [
+        { side: 'server', text: `Check ${spec.check} for the certificate served for ${host} (openssl s_client -connect host:port -servername ${host} -showcerts).` },
+        { side: 'client', text: "Read the client's error (e.g. curl -v): it names the failed certificate check." },
+      ],
+      why: `the client turned the server's certificate flight down ${how}; ${spec.check} is one of the checks that do this, and TLS 1.3 hides the certificate`,
+    },
+  ];
 }
 
 /** Evidence lines of the rejection itself. */

@@ -7,6 +7,7 @@
  * their bodies are never copied; only handshake messages in clear, record headers split
  * across segments and tiny alert / ChangeCipherSpec bodies are buffered.
  */
+import { clientHelloModel, serverHelloModel } from './hello-model.js';
 import { Cursor } from '../util/cursor.js';
 import type {
   CloseEvent,
@@ -37,6 +38,7 @@ import { HandshakeType } from './handshake-header.js';
 import { parseHandshakeBody, type HandshakeContext } from './handshake-message.js';
 import { classifyStreamStart, describeNonTlsStart } from './stream-start.js';
 import { ALERT_LENGTH } from './alert.js';
+import { alertDescriptionName, alertLevelName } from './registry/index.js';
 
 /** Options of {@link createTlsConsumer}. */
 export interface TlsConsumerOptions {
@@ -80,6 +82,36 @@ export function isTls13Version(version: number): boolean {
   return version === 0x0304 || major === 0x7f || major === 0x7e || major === 0xfb;
 }
 
+/**
+ * What an answer to non-TLS bytes looks like: a TLS record (a server that answered plain text
+ * on its TLS port with an alert) named by its content type, else as describeNonTlsStart says.
+ */
+function describeReplyStart(bytes: Uint8Array, start: number, end: number): string {
+  if (classifyStreamStart(bytes, start, end) !== 'tls-record') return describeNonTlsStart(bytes, start, end);
+  const type = bytes[start]!;
+  const length = (bytes[start + 3]! << 8) | bytes[start + 4]!;
+  if (type === ContentType.alert && length === ALERT_LENGTH && end - start >= 7) {
+    const level = bytes[start + 5]!;
+    const description = bytes[start + 6]!;
+    return `TLS Alert record (${alertLevelName(level) ?? `level ${level}`}, ${alertDescriptionName(description) ?? `description ${description}`})`;
+  }
+  if (type === ContentType.alert) return 'TLS Alert record';
+  if (type === ContentType.handshake) return 'TLS handshake record';
+  return `TLS record of content type ${type}`;
+}
+
+/**
+ * Length of a TLS 1.3 record holding only a Finished (RFC 8446 §4.4.4, §5.2): 4-byte handshake
+ * header + verify_data (the suite's hash size) + 1 content-type byte + the AEAD tag (8 bytes for
+ * TLS_AES_128_CCM_8_SHA256, else 16). Null for a suite whose hash is unknown.
+ */
+function tls13FinishedRecordLength(suite: number | null): number | null {
+  if (suite === 0x1302) return 4 + 48 + 1 + 16;
+  if (suite === 0x1305) return 4 + 32 + 1 + 8;
+  if (suite === 0x1301 || suite === 0x1303 || suite === 0x1304) return 4 + 32 + 1 + 16;
+  return null;
+}
+
 function emptyCounts(): EncryptedRecordCounts {
   return { handshake: 0, applicationData: 0, alerts: 0, firstApplicationDataFrame: null, applicationDataBytes: 0 };
 }
@@ -117,9 +149,12 @@ interface PendingShortRecord {
   where: Seen;
   /** Sent after the handshake completed (only the unpadded size then counts as an alert). */
   afterCompletion: boolean;
+  /** Already settled as an alert. */
+  settled?: boolean;
 }
 
-type DirectionMode = 'detect' | 'tls' | 'sslv2' | 'stopped';
+/** 'reply': the other side was not TLS; only this side's first bytes are described, then it stops. */
+type DirectionMode = 'detect' | 'tls' | 'sslv2' | 'reply' | 'stopped';
 
 /** The decoding state of one direction. */
 class DirectionState {
@@ -143,10 +178,21 @@ class DirectionState {
   encryptedHandshakeRecords = 0;
   /** Frame of this direction's encrypted flight (TLS 1.3 client). */
   flightFrame = -1;
+  /** TLS 1.3 client: a record of the size of a lone Finished ended the flight; records after it are data. */
+  flightFinished = false;
+  /** The record under way is a record of the client's TLS 1.3 flight. */
+  flightRecordOpen = false;
+  /** A flight record went on past its segment: the next record, in a later frame, is still the same burst. */
+  flightSpansOn = false;
   /** A gap lost record framing: the next header is checked before trusting it. */
   resyncing = false;
   lastDataFrame = -1;
   pendingShort: PendingShortRecord | null = null;
+  /**
+   * The short records this side sent last, in a row, with no record of the other side after
+   * the first: settled as alerts at the end when the other side then closed (see end()).
+   */
+  shortRun: PendingShortRecord[] = [];
   sslv2ClearRecords = 0;
   sentClientKeyExchange = false;
   /** A ChangeCipherSpec came before any ServerHello from a client offering TLS 1.3. */
@@ -240,6 +286,10 @@ export class TlsConnectionDecoder implements StreamConsumer {
     if (this.model.kind === 'no-payload') this.model.kind = 'tls';
     let pos = offset;
     const end = offset + length;
+    if (d.mode === 'reply') {
+      this.describeReply(direction, bytes, pos, end);
+      return;
+    }
     if (d.mode === 'detect') {
       pos = this.detect(direction, bytes, pos, end);
       if (pos < 0) return;
@@ -255,6 +305,11 @@ export class TlsConnectionDecoder implements StreamConsumer {
     // of the same frame; a hole between segments is reported with the frame after it.
     const snaplen = frame === d.lastDataFrame;
     if (d.mode === 'stopped') return;
+    if (d.mode === 'reply') {
+      // The answer's first bytes are lost: nothing to describe.
+      this.stop(direction);
+      return;
+    }
     if (d.mode === 'detect') {
       this.problem(frame, `${this.side(direction)} stream starts with ${missingBytes} missing bytes: cannot tell whether it is TLS`);
       this.stop(direction);
@@ -288,13 +343,28 @@ export class TlsConnectionDecoder implements StreamConsumer {
     if (pending.length === UNPADDED_ALERT_RECORD || !pending.afterCompletion) this.settleShortRecordAsAlert(event.direction, pending);
   }
 
+  /**
+   * A side whose last records are all of alert size, after which the other side sent nothing
+   * and closed (FIN/RST): those records were alerts (e.g. GnuTLS's fatal alert and close_notify
+   * after a client's TLS 1.3 flight, answered by the client's RST), not two-byte data.
+   */
+  private settleTrailingRun(direction: Direction, info: TcpConnectionInfo): void {
+    const run = this.dirs[direction].shortRun.filter((p) => !p.settled);
+    if (run.length === 0 || !run.every((p) => p.length === UNPADDED_ALERT_RECORD || !p.afterCompletion)) return;
+    const first = run[0]!.where.frame;
+    if (!info.closes.some((c) => c.direction !== direction && c.frame >= first)) return;
+    for (const p of run) this.settleShortRecordAsAlert(direction, p);
+  }
+
   end(info: TcpConnectionInfo): void {
     if (this.ended) return;
     this.ended = true;
     this.model.tcp = info;
+    for (const direction of [0, 1] as const) this.settleTrailingRun(direction, info);
     for (const direction of [0, 1] as const) {
       const d = this.dirs[direction];
       d.pendingShort = null;
+      d.shortRun = [];
       if (d.record && d.record.action !== 'skip' && d.mode !== 'stopped') {
         this.problem(info.lastFrame, `${this.side(direction)} stream ends inside a record of type ${d.record.contentType} (${d.record.remaining} of ${d.record.length} bytes missing)`);
       } else if (!d.assembler.idle && d.mode !== 'stopped') {
@@ -355,9 +425,16 @@ export class TlsConnectionDecoder implements StreamConsumer {
           : { lookedLike: describeNonTlsStart(view, start, stop), direction, frame: this.where.frame };
       }
       this.stop(direction);
-      // Nothing else of a connection that did not start with TLS is worth reading.
+      // Nothing else of a connection that did not start with TLS is worth reading, except what
+      // the other side answers first: an HTTP error page, a TLS alert, or nothing but a close.
       const other = this.dirs[direction ^ 1]!;
-      if (!other.sawPayload) this.stop((direction ^ 1) as Direction);
+      if (!other.sawPayload && this.model.notTls?.direction === direction) {
+        other.mode = 'reply';
+        other.record = null;
+        other.assembler.reset();
+      } else if (!other.sawPayload) {
+        this.stop((direction ^ 1) as Direction);
+      }
       return -1;
     }
     if (d.huntedChunks > 0) {
@@ -367,6 +444,13 @@ export class TlsConnectionDecoder implements StreamConsumer {
     d.mode = kind === 'tls-record' ? 'tls' : 'sslv2';
     if (probe.length > 0) this.decode(direction, probe, 0, probe.length);
     return pos;
+  }
+
+  /** The first bytes a side sent in answer to the other side's non-TLS bytes; then it is skipped. */
+  private describeReply(direction: Direction, bytes: Uint8Array, pos: number, end: number): void {
+    const notTls = this.model.notTls;
+    if (notTls && !notTls.reply) notTls.reply = { lookedLike: describeReplyStart(bytes, pos, end), direction, frame: this.where.frame };
+    this.stop(direction);
   }
 
   /** Stops decoding a direction: every further byte is skipped unseen. */
@@ -429,6 +513,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
         this.recordEnd(direction, rec);
       } else if (rec.action === 'skip' && pos === end) {
         // The rest of the body is dropped by the reassembler: never copied, never delivered.
+        if (d.flightRecordOpen) d.flightSpansOn = true;
         this.control.skip(direction, rec.remaining);
         d.record = null;
       }
@@ -537,8 +622,18 @@ export class TlsConnectionDecoder implements StreamConsumer {
   private startRecord(direction: Direction, contentType: number, version: number, length: number): void {
     const d = this.dirs[direction];
     this.noteRecordVersion(direction, version);
-    // A new record settles the previous short record of this direction as what it was counted.
+    // A new record settles the previous short record of this direction as what it was counted,
+    // unless it is short too (a run: fatal alert then close_notify).
+    const runBefore = d.pendingShort ? d.shortRun : [];
     d.pendingShort = null;
+    // The other side's run is over: this side went on after it.
+    this.dirs[direction ^ 1]!.shortRun = [];
+    d.flightRecordOpen = false;
+    this.startRecordBody(direction, d, contentType, version, length);
+    d.shortRun = d.pendingShort ? [...runBefore, d.pendingShort] : [];
+  }
+
+  private startRecordBody(direction: Direction, d: DirectionState, contentType: number, version: number, length: number): void {
     let action: BodyAction = 'skip';
     switch (contentType) {
       case ContentType.handshake:
@@ -688,7 +783,9 @@ export class TlsConnectionDecoder implements StreamConsumer {
       return;
     }
     // Client, after the ServerHello.
-    const inFlight = d.flightFrame < 0 || d.flightFrame === this.where.frame;
+    // The flight is the burst after the server's; a record the size of a lone Finished ends it,
+    // so a request sent in the same segment (Node, OpenSSL clients) is application data.
+    const inFlight = (d.flightFrame < 0 || d.flightFrame === this.where.frame || d.flightSpansOn) && !d.flightFinished;
     if (d.flightFrame < 0 && short && srv.encryptedHandshakeRecords > 0) {
       // No Finished fits in 19..24 bytes: right after the server's flight this is an alert.
       this.pushAlert({
@@ -706,6 +803,9 @@ export class TlsConnectionDecoder implements StreamConsumer {
       const first = d.flightFrame < 0;
       const message = this.tls13EncryptedHandshake(direction, length);
       d.flightFrame = this.where.frame;
+      d.flightRecordOpen = true;
+      d.flightSpansOn = false;
+      if (length === tls13FinishedRecordLength(this.model.cipherSuite)) d.flightFinished = true;
       if (short) d.pendingShort = { message, countedAs: 'handshake', length, where: this.seen(direction), afterCompletion: this.model.handshakeComplete };
       if (first && srv.encryptedHandshakeRecords > 0 && !this.model.handshakeComplete) this.complete();
       return;
@@ -731,6 +831,8 @@ export class TlsConnectionDecoder implements StreamConsumer {
 
   /** The sender closed right after a short record: it was (most probably) an encrypted alert. */
   private settleShortRecordAsAlert(direction: Direction, pending: PendingShortRecord): void {
+    if (pending.settled) return;
+    pending.settled = true;
     const d = this.dirs[direction];
     d.pendingShort = null;
     const counts = this.model.encrypted[direction];
@@ -926,15 +1028,13 @@ export class TlsConnectionDecoder implements StreamConsumer {
     const msg = r.value;
     switch (msg.kind) {
       case 'client_hello': {
-        const { extensionList: _list, extensionProblems, ...hello } = msg.value;
-        for (const p of extensionProblems) this.problem(where.frame, `ClientHello extension ${p.type}: ${p.reason}`);
-        this.acceptClientHello({ ...where, recordVersion: m.recordVersion, sslv2Format: false, ...hello });
+        for (const p of msg.value.extensionProblems) this.problem(where.frame, `ClientHello extension ${p.type}: ${p.reason}`);
+        this.acceptClientHello(clientHelloModel(where, m.recordVersion, false, msg.value));
         break;
       }
       case 'server_hello': {
-        const { extensionList: _list, extensionProblems, ...hello } = msg.value;
-        for (const p of extensionProblems) this.problem(where.frame, `ServerHello extension ${p.type}: ${p.reason}`);
-        this.acceptServerHello({ ...where, recordVersion: m.recordVersion, ...hello });
+        for (const p of msg.value.extensionProblems) this.problem(where.frame, `ServerHello extension ${p.type}: ${p.reason}`);
+        this.acceptServerHello(serverHelloModel(where, m.recordVersion, msg.value));
         break;
       }
       case 'certificate': {

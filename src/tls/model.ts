@@ -147,6 +147,12 @@ export interface NotTlsModel {
   lookedLike: string;
   direction: Direction;
   frame: number;
+  /**
+   * The other side's first bytes after the non-TLS ones, when it had not spoken before: what
+   * it answered ("HTTP/1.x response", "TLS Alert record (fatal, decode_error)"). Absent when it
+   * sent nothing (it may have closed: see tcp.closes).
+   */
+  reply?: { lookedLike: string; direction: Direction; frame: number };
 }
 
 /** The TLS facts of one TCP connection. */

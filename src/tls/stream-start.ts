@@ -63,7 +63,8 @@ function requestVersion(text: string): string {
 
 /**
  * Names what non-TLS first bytes look like: "HTTP/1.1 request", "HTTP/1.x response",
- * "SSH-2.0 banner", "SMTP banner", "PROXY protocol header", ... or
+ * "HTML page (HTTP response without status line)", "SSH-2.0 banner", "SMTP banner",
+ * "PROXY protocol header", ... or
  * "unknown (first bytes 47 45 ...)" with at most 16 bytes in hex.
  */
 export function describeNonTlsStart(bytes: Uint8Array, start: number, end: number): string {
@@ -72,6 +73,9 @@ export function describeNonTlsStart(bytes: Uint8Array, start: number, end: numbe
   if (text.startsWith('PRI * HTTP/2.0')) return 'HTTP/2 cleartext preface';
   if (text.startsWith('HTTP/1.')) return 'HTTP/1.x response';
   if (text.startsWith('HTTP/')) return 'HTTP response';
+  // An HTTP/0.9-style answer is the bare page (Python's http.server answers a request line it
+  // cannot parse, such as a ClientHello, this way).
+  if (/^\s*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])/i.test(text)) return 'HTML page (HTTP response without status line)';
   const ssh = /^SSH-(\d+\.\d+)-/.exec(text);
   if (ssh) return `SSH-${ssh[1]} banner`;
   if (/^220[ -]/.test(text)) return /ftp/i.test(text.slice(0, 200)) ? 'FTP banner' : 'SMTP banner';

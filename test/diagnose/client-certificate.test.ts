@@ -48,7 +48,8 @@ describe('client certificates (mutual TLS)', () => {
   test('TLS 1.2: an empty client Certificate answered with handshake_failure is client-certificate-missing (high)', () => {
     const d = diagnose(tls12([], 40));
     expect(d).toMatchObject({ cause: 'client-certificate-missing', abortedBy: 'server', confidence: 'high', outcome: 'failed' });
-    expect(d.evidence.map((e) => e.frame)).toEqual([55, 57, 58]);
+    // ClientHello, CertificateRequest, the empty client Certificate, the alert.
+    expect(d.evidence.map((e) => e.frame)).toEqual([53, 55, 57, 58]);
   });
 
   test('TLS 1.2: a client certificate answered with unknown_ca is client-certificate-rejected, with the client chain facts', () => {

@@ -62,7 +62,10 @@ describe('connection-reset and unknown', () => {
     const conn = new ModelBuilder().clientHello(4, 0).rst('server', 5, 0.0002).build();
     const d = diagnose(conn);
     expect(d).toMatchObject({ cause: 'connection-reset', confidence: 'medium', abortedBy: 'server' });
-    expect(d.evidence[0]!.text).toBe('frame 5: server -> client TCP RST (no alert), 0.2 ms after the ClientHello in frame 4');
+    expect(d.evidence.map((e) => e.text)).toEqual([
+      'frame 4: client -> server ClientHello offers TLS 1.3 and TLS 1.2, 15 cipher suites, server_name www.example.test',
+      'frame 5: server -> client TCP RST (no alert), 0.2 ms after the ClientHello in frame 4',
+    ]);
   });
 
   test('an alert that names a reason no cause covers (no_application_protocol) is unknown at medium with that reason', () => {
@@ -77,7 +80,8 @@ describe('connection-reset and unknown', () => {
     const d = diagnose(conn);
     expect(d.cause).toBe('incomplete-capture');
     expect(d.confidence).toBe('medium');
-    expect(d.evidence[0]!.text).toMatch(/1448 bytes of the server's stream/);
+    expect(d.evidence.map((e) => e.frame)).toEqual([4, 8]);
+    expect(d.evidence[1]!.text).toMatch(/1448 bytes of the server's stream/);
   });
 
   test('snaplen-cut packets with a readable protocol_version alert still give the version mismatch', () => {

@@ -115,6 +115,9 @@ describe('stream start', () => {
     expect(name('GET / HTTP/1.0\r\n')).toBe('HTTP/1.0 request');
     expect(name('POST /x HTTP/1.1\r\nHost: a\r\n')).toBe('HTTP/1.1 request');
     expect(name('HTTP/1.1 400 Bad Request\r\n')).toBe('HTTP/1.x response');
+    expect(name('<!DOCTYPE HTML>\n<html lang="en">')).toBe('HTML page (HTTP response without status line)');
+    expect(name('<html><head><title>400')).toBe('HTML page (HTTP response without status line)');
+    expect(name('<?xml version="1.0"?>')).toMatch(/^unknown/);
     expect(name('SSH-2.0-OpenSSH_9.2\r\n')).toBe('SSH-2.0 banner');
     expect(name('220 mail.example.com ESMTP\r\n')).toBe('SMTP banner');
     expect(name('PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r\n')).toBe('PROXY protocol header');

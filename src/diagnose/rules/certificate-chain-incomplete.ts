@@ -1,6 +1,6 @@
 /** certificate-chain-incomplete: the server's chain lacks an intermediate needed to reach a trusted root. */
 import { alertText } from '../describe.js';
-import { alertOnlyHypothesis, chainVisible, serverCertificateHypotheses, serverCertificateRejection, type ServerCertificateCause } from '../server-certificate.js';
+import { alertOnlyHypothesis, chainVisible, hiddenChainHypotheses, serverCertificateHypotheses, serverCertificateRejection, type ServerCertificateCause } from '../server-certificate.js';
 import type { Rule } from '../types.js';
 
 const UNKNOWN_CA = 48;
@@ -10,6 +10,7 @@ const spec: ServerCertificateCause = {
   problems: ['chain-incomplete'],
   pointsTo: [UNKNOWN_CA],
   fits: [42, 46, 40],
+  check: 'the chain (every intermediate between the leaf and the root must be sent)',
   summary: (p, v) => {
     const top = v.certs[v.certs.length - 1];
     return `The client could not build a path to a trusted root: the server sent ${v.certs.length} certificate${v.certs.length === 1 ? '' : 's'} and left out the intermediate that issued ${top ? top.subject : 'the last one'} (${p.detail}).`;
@@ -29,7 +30,7 @@ export const certificateChainIncompleteRule: Rule = {
     const found = serverCertificateHypotheses(ctx, spec);
     if (found.length > 0) return found;
     const r = serverCertificateRejection(ctx.conn);
-    if (r?.kind !== 'alert' || r.code !== UNKNOWN_CA || chainVisible(ctx)) return [];
+    if (r?.kind !== 'alert' || r.code !== UNKNOWN_CA || chainVisible(ctx)) return hiddenChainHypotheses(ctx, spec);
     return [
       alertOnlyHypothesis(
         ctx, r, 'certificate-chain-incomplete', 'low',

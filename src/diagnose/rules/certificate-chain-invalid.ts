@@ -1,5 +1,5 @@
 /** certificate-chain-invalid: the chain sent does not link (issuer/subject, signatures) or is out of order. */
-import { serverCertificateHypotheses, type ServerCertificateCause } from '../server-certificate.js';
+import { hiddenChainHypotheses, serverCertificateHypotheses, type ServerCertificateCause } from '../server-certificate.js';
 import type { Rule } from '../types.js';
 
 const spec: ServerCertificateCause = {
@@ -8,6 +8,7 @@ const spec: ServerCertificateCause = {
   // decrypt_error is OpenSSL's alert for a signature failure; unknown_ca for an invalid CA.
   pointsTo: [51],
   fits: [42, 46, 48, 40, 43],
+  check: 'the chain linkage (each certificate must be signed by the next one sent)',
   summary: (p) => `The client rejected the server's certificate chain because it does not link correctly: ${p.detail}.`,
   remediation: (p) => [
     {
@@ -25,5 +26,8 @@ const spec: ServerCertificateCause = {
 
 export const certificateChainInvalidRule: Rule = {
   id: 'certificate-chain-invalid',
-  evaluate: (ctx) => serverCertificateHypotheses(ctx, spec),
+  evaluate(ctx) {
+    const found = serverCertificateHypotheses(ctx, spec);
+    return found.length > 0 ? found : hiddenChainHypotheses(ctx, spec);
+  },
 };

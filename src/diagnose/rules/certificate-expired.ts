@@ -1,6 +1,6 @@
 /** certificate-expired: a certificate of the server chain was past notAfter at capture time. */
 import { certName, factsAt } from '../evidence.js';
-import { alertOnlyHypothesis, chainVisible, day, serverCertificateHypotheses, serverCertificateRejection, type ServerCertificateCause } from '../server-certificate.js';
+import { alertOnlyHypothesis, chainVisible, day, hiddenChainHypotheses, serverCertificateHypotheses, serverCertificateRejection, type ServerCertificateCause } from '../server-certificate.js';
 import type { Rule } from '../types.js';
 
 const CERTIFICATE_EXPIRED = 45;
@@ -10,6 +10,7 @@ const spec: ServerCertificateCause = {
   problems: ['expired'],
   pointsTo: [CERTIFICATE_EXPIRED],
   fits: [42, 46, 40],
+  check: 'the expiry (notAfter of the leaf and intermediates)',
   summary: (p, v) => {
     const c = factsAt(v, p.certIndex);
     return `The client rejected the server's certificate because ${certName(v, p.certIndex)} had expired${c ? ` on ${day(c.notAfter)}` : ''}, before the capture was taken.`;
@@ -30,7 +31,7 @@ export const certificateExpiredRule: Rule = {
     const found = serverCertificateHypotheses(ctx, spec);
     if (found.length > 0) return found;
     const r = serverCertificateRejection(ctx.conn);
-    if (r?.kind !== 'alert' || r.code !== CERTIFICATE_EXPIRED) return [];
+    if (r?.kind !== 'alert' || r.code !== CERTIFICATE_EXPIRED) return hiddenChainHypotheses(ctx, spec);
     if (chainVisible(ctx)) {
       return [
         alertOnlyHypothesis(

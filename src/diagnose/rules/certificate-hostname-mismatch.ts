@@ -1,6 +1,6 @@
 /** certificate-hostname-mismatch: the name the client asked for is not in the server certificate. */
 import { alertText } from '../describe.js';
-import { alertOnlyHypothesis, chainVisible, serverCertificateHypotheses, serverCertificateRejection, type ServerCertificateCause } from '../server-certificate.js';
+import { alertOnlyHypothesis, chainVisible, hiddenChainHypotheses, serverCertificateHypotheses, serverCertificateRejection, type ServerCertificateCause } from '../server-certificate.js';
 import type { Rule, RuleContext } from '../types.js';
 
 const BAD_CERTIFICATE = 42;
@@ -26,6 +26,7 @@ const spec: ServerCertificateCause = {
   problems: ['hostname-mismatch'],
   pointsTo: [BAD_CERTIFICATE],
   fits: [46, 40],
+  check: 'the name check (subjectAltName must cover the name the client asked for)',
   summary: (_p, _v, ctx) => {
     const how = ctx.conn.clientHello?.sni ? 'server_name' : 'expected host';
     return `The client rejected the server's certificate because it is for ${namesOf(ctx)}, not for ${ctx.host ?? 'the requested name'} (${how})${serverWarnedName(ctx) ?? ''}.`;
@@ -48,7 +49,7 @@ export const certificateHostnameMismatchRule: Rule = {
     if (found.length > 0) return found;
     // bad_certificate with the chain hidden (TLS 1.3): name mismatch is OpenSSL's usual reason, but Go sends it for everything.
     const r = serverCertificateRejection(ctx.conn);
-    if (r?.kind !== 'alert' || r.code !== BAD_CERTIFICATE || chainVisible(ctx)) return [];
+    if (r?.kind !== 'alert' || r.code !== BAD_CERTIFICATE || chainVisible(ctx)) return hiddenChainHypotheses(ctx, spec);
     return [
       alertOnlyHypothesis(
         ctx, r, 'certificate-hostname-mismatch', 'low',

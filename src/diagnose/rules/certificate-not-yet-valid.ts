@@ -1,6 +1,6 @@
 /** certificate-not-yet-valid: a certificate of the server chain was before notBefore at capture time. */
 import { certName, factsAt } from '../evidence.js';
-import { day, serverCertificateHypotheses, type ServerCertificateCause } from '../server-certificate.js';
+import { day, hiddenChainHypotheses, serverCertificateHypotheses, type ServerCertificateCause } from '../server-certificate.js';
 import type { Rule } from '../types.js';
 
 const spec: ServerCertificateCause = {
@@ -9,6 +9,7 @@ const spec: ServerCertificateCause = {
   // OpenSSL maps X509_V_ERR_CERT_NOT_YET_VALID to bad_certificate; NSS reports it as expired.
   pointsTo: [42],
   fits: [45, 46, 40],
+  check: 'the validity start (notBefore must be in the past)',
   summary: (p, v) => {
     const c = factsAt(v, p.certIndex);
     return `The client rejected the server's certificate because ${certName(v, p.certIndex)} was not yet valid at capture time${c ? ` (notBefore ${day(c.notBefore)})` : ''}.`;
@@ -21,5 +22,8 @@ const spec: ServerCertificateCause = {
 
 export const certificateNotYetValidRule: Rule = {
   id: 'certificate-not-yet-valid',
-  evaluate: (ctx) => serverCertificateHypotheses(ctx, spec),
+  evaluate(ctx) {
+    const found = serverCertificateHypotheses(ctx, spec);
+    return found.length > 0 ? found : hiddenChainHypotheses(ctx, spec);
+  },
 };

@@ -1,6 +1,6 @@
 /** certificate-untrusted: the server chain ends at a root the client does not trust (self-signed, private CA). */
 import { alertText } from '../describe.js';
-import { alertOnlyHypothesis, chainVisible, serverCertificateHypotheses, serverCertificateRejection, trustedElsewhere, type ServerCertificateCause } from '../server-certificate.js';
+import { alertOnlyHypothesis, chainVisible, hiddenChainHypotheses, serverCertificateHypotheses, serverCertificateRejection, trustedElsewhere, type ServerCertificateCause } from '../server-certificate.js';
 import type { Rule, RuleContext } from '../types.js';
 
 const UNKNOWN_CA = 48;
@@ -16,6 +16,7 @@ const spec: ServerCertificateCause = {
   problems: ['untrusted', 'self-signed'],
   pointsTo: [UNKNOWN_CA],
   fits: [42, 46, 40],
+  check: 'the trust anchor (the chain must end at a root the client trusts)',
   summary: (p, v, ctx) =>
     p.kind === 'self-signed' || (v.certs.length === 1 && v.certs[0]?.selfIssued)
       ? `The client rejected the server's self-signed certificate ${v.certs[0]?.subject ?? ''}: no trusted CA vouches for it.`
@@ -40,7 +41,7 @@ export const certificateUntrustedRule: Rule = {
     });
     if (found.length > 0) return found;
     const r = serverCertificateRejection(ctx.conn);
-    if (r?.kind !== 'alert' || r.code !== UNKNOWN_CA) return [];
+    if (r?.kind !== 'alert' || r.code !== UNKNOWN_CA) return hiddenChainHypotheses(ctx, spec);
     const verdict = ctx.serverChain;
     if (chainVisible(ctx) && verdict && !verdict.problems.some((p) => p.kind === 'chain-incomplete' || p.kind === 'chain-invalid')) {
       // A chain that is complete and trusted by the analyzer's store, refused with unknown_ca:

@@ -1,6 +1,7 @@
 /** connection-reset: the handshake was cut by RST/FIN without any alert; the cause is not determinable. */
 import { abortEvidence } from '../evidence.js';
 import { findAbort, sideSilent } from '../handshake-state.js';
+import { serverCertificateRejection } from '../server-certificate.js';
 import { actionText, whenText } from '../story.js';
 import type { Rule } from '../types.js';
 
@@ -34,6 +35,9 @@ export const connectionResetRule: Rule = {
     if (!a || (a.kind !== 'rst' && a.kind !== 'fin' && a.kind !== 'close-notify') || a.stage === 'complete') return [];
     if (c.alerts.some((x) => x.frame <= a.frame && (x.encrypted || x.level === 2))) return [];
     const serverNeverAnswered = a.by === 'client' && sideSilent(c, 'server');
+    // A client that closes right after the server's certificate flight has judged that
+    // certificate: "unknown" (with the certificate checks as alternatives) says more than "cut".
+    const afterCertificate = a.by === 'client' && serverCertificateRejection(c)?.kind === 'silent-close';
     const summary = serverNeverAnswered
       ? `The server never answered the ClientHello; the client gave up and closed the connection ${whenText(a).replace('right ', '')}.`
       : `The handshake was cut: ${actionText(a)} ${whenText(a)}; the capture does not show why.`;
@@ -41,7 +45,7 @@ export const connectionResetRule: Rule = {
       {
         cause: 'connection-reset',
         abortedBy: a.by,
-        confidence: 'medium',
+        confidence: afterCertificate ? 'low' : 'medium',
         summary,
         evidence: [abortEvidence(a)],
         remediation:
@@ -54,7 +58,9 @@ export const connectionResetRule: Rule = {
                 { side: 'client', text: "Look at the client's error log at that time: it gave up without telling the server why (timeout, certificate check, or a middlebox)." },
                 { side: 'server', text: serverNeverAnswered ? 'Check that the server answers TLS on this port (it may wait for another protocol, or be overloaded).' : 'Nothing to change until the client-side reason is known.' },
               ],
-        why: 'the connection was closed during the handshake without any alert',
+        why: afterCertificate
+          ? "the client closed without an alert, but right after the server's certificate flight: a certificate rejection is likelier than a cut connection"
+          : 'the connection was closed during the handshake without any alert',
       },
     ];
   },

@@ -35,6 +35,19 @@ function droppedAfterHiddenHandshake(ctx: RuleContext): Hypothesis[] {
   ];
 }
 
+/**
+ * What a clear certificate alert says when the certificate itself is hidden (TLS 1.3), from
+ * OpenSSL's ssl_x509err2alert and DESIGN.md's stack table.
+ */
+const HIDDEN_ALERT_READING: Readonly<Record<number, string>> = {
+  42: 'it rejected the server certificate (bad_certificate: OpenSSL sends it for a name mismatch or a not-yet-valid certificate, Go and GnuTLS for any failed check)',
+  43: 'it rejected the server certificate as unsupported (unsupported_certificate: OpenSSL sends it for a wrong key usage or purpose)',
+  45: 'it rejected the server certificate as expired or not yet valid (certificate_expired)',
+  46: 'it rejected the server certificate (certificate_unknown: JSSE and Chrome send it for any failed check)',
+  48: 'it found no path from the server certificate to a root it trusts (unknown_ca: an untrusted or private root, a missing intermediate, or a broken chain)',
+  51: 'a signature of the server chain did not verify (decrypt_error: a wrong intermediate or a corrupted chain)',
+};
+
 /** Alerts that name something no cause id covers: what they mean and who fixes what. */
 const NAMED: Readonly<Record<number, { meaning: string; fix: Remedy[] }>> = {
   10: { meaning: 'a message arrived out of order (a protocol error or an interfering middlebox)', fix: [{ side: 'server', text: 'Check for middleboxes (TLS inspection, load balancers) rewriting the handshake; update the TLS stacks.' }] },
@@ -80,7 +93,11 @@ export const unknownRule: Rule = {
     } else if (rejection && rejection.kind !== 'post-handshake' && a.by === 'client') {
       const alert = rejection.code !== null ? ` with ${alertText(rejection.code)}` : '';
       if (!ctx.serverChain) {
-        summary = `The client aborted${alert} right after the server's ${c.certificates.length === 0 ? 'encrypted ' : ''}flight: most likely it rejected the server certificate, which cannot be read without keys (TLS 1.3).`;
+        // The client's verdict on the certificate is certain, its reason hidden: "unknown" at
+        // medium, with each certificate check as a low alternative (hiddenChainHypotheses).
+        confidence = 'medium';
+        const reading = rejection.code !== null ? (HIDDEN_ALERT_READING[rejection.code] ?? 'it rejected the server certificate') : 'most likely it rejected the server certificate (name, trust, chain or validity)';
+        summary = `The client aborted${alert || (rejection.kind === 'silent-close' ? ' without an alert' : '')} right after the server's ${c.certificates.length === 0 ? 'encrypted ' : ''}flight: ${reading}; TLS 1.3 encrypts the certificate, so which check failed cannot be seen without keys.`;
         why = 'the client turned the server flight down, but the certificate is hidden';
         remediation = [
           { side: 'server', text: 'Check the certificate chain the server sends for this name (openssl s_client -connect host:port -servername name -showcerts): expiry, name, intermediates.' },
@@ -92,6 +109,14 @@ export const unknownRule: Rule = {
         why = "the client's alert is a certificate rejection and no certificate fact explains it";
         remediation = [
           { side: 'client', text: "Check the client's trust store, pinning and revocation settings; its log names the failed check." },
+          { side: 'server', text: 'Check that the same certificate is served to every client (SNI, several listeners).' },
+        ];
+      } else if (ctx.serverChain.problems.filter((p) => p.kind !== 'wrong-order').length === 0) {
+        confidence = 'medium';
+        summary = `The client gave up${rejection.kind === 'silent-close' ? ' without an alert' : ' with an unreadable alert'} right after the server's certificate, which is valid at capture time, complete, trusted by the analyzer's store and matches ${ctx.host ?? 'the name'}: the client most likely applies its own policy (its trust store, pinning, revocation).`;
+        why = 'the client stopped right after the server certificate, and no certificate fact explains it';
+        remediation = [
+          { side: 'client', text: "Read the client's error at that time: it names the failed check (trust store, pinning, revocation)." },
           { side: 'server', text: 'Check that the same certificate is served to every client (SNI, several listeners).' },
         ];
       }

@@ -1,0 +1,72 @@
+/**
+ * Builds the model's hello objects from decoded hellos with one literal each. A spread or rest
+ * copy of these 30-field objects leaves them in V8's dictionary mode, where each copy cost
+ * 6-14 µs and every later read is a hash lookup: the top cost of the TLS stage on a capture of
+ * short connections (docs/decisions.d/performance.md).
+ */
+import type { Seen, ClientHelloModel, ServerHelloModel } from './model.js';
+import type { ClientHello } from './client-hello.js';
+import type { ServerHello } from './server-hello.js';
+
+/** The model of a ClientHello seen at `where`, without the decoder's extension list. */
+export function clientHelloModel(where: Seen, recordVersion: number, sslv2Format: boolean, v: ClientHello): ClientHelloModel {
+  return {
+    direction: where.direction,
+    frame: where.frame,
+    tsSec: where.tsSec,
+    tsNsec: where.tsNsec,
+    recordVersion,
+    sslv2Format,
+    version: v.version,
+    random: v.random,
+    sessionId: v.sessionId,
+    cipherSuites: v.cipherSuites,
+    compressionMethods: v.compressionMethods,
+    extensions: v.extensions,
+    sni: v.sni,
+    supportedVersions: v.supportedVersions,
+    alpn: v.alpn,
+    supportedGroups: v.supportedGroups,
+    ecPointFormats: v.ecPointFormats,
+    signatureAlgorithms: v.signatureAlgorithms,
+    signatureAlgorithmsCert: v.signatureAlgorithmsCert,
+    keyShareGroups: v.keyShareGroups,
+    pskKeyExchangeModes: v.pskKeyExchangeModes,
+    preSharedKey: v.preSharedKey,
+    statusRequest: v.statusRequest,
+    renegotiationInfo: v.renegotiationInfo,
+    extendedMasterSecret: v.extendedMasterSecret,
+    encryptThenMac: v.encryptThenMac,
+    sessionTicket: v.sessionTicket,
+    sessionTicketLength: v.sessionTicketLength,
+    recordSizeLimit: v.recordSizeLimit,
+    compressCertificate: v.compressCertificate,
+    length: v.length,
+  };
+}
+
+/** The model of a ServerHello (or HelloRetryRequest) seen at `where`. */
+export function serverHelloModel(where: Seen, recordVersion: number, v: ServerHello): ServerHelloModel {
+  return {
+    direction: where.direction,
+    frame: where.frame,
+    tsSec: where.tsSec,
+    tsNsec: where.tsNsec,
+    recordVersion,
+    version: v.version,
+    selectedVersion: v.selectedVersion,
+    random: v.random,
+    sessionId: v.sessionId,
+    cipherSuite: v.cipherSuite,
+    compressionMethod: v.compressionMethod,
+    extensions: v.extensions,
+    helloRetryRequest: v.helloRetryRequest,
+    alpn: v.alpn,
+    keyShareGroup: v.keyShareGroup,
+    pskSelected: v.pskSelected,
+    extendedMasterSecret: v.extendedMasterSecret,
+    renegotiationInfo: v.renegotiationInfo,
+    sessionTicket: v.sessionTicket,
+    length: v.length,
+  };
+}
