@@ -123,7 +123,16 @@ export function connectionReport(
     closes: tcp.closes.map((c) => ({ frame: c.frame, by: sideOf(c.direction), kind: c.kind, time: isoTime(c.tsSec, c.tsNsec) })),
     handshakeComplete: model.handshakeComplete,
     resumption: model.resumption,
-    notTls: model.notTls ? { lookedLike: model.notTls.lookedLike, sentBy: sideOf(model.notTls.direction), frame: model.notTls.frame } : null,
+    notTls: model.notTls
+      ? {
+          lookedLike: model.notTls.lookedLike,
+          sentBy: sideOf(model.notTls.direction),
+          frame: model.notTls.frame,
+          reply: model.notTls.reply
+            ? { lookedLike: model.notTls.reply.lookedLike, sentBy: sideOf(model.notTls.reply.direction), frame: model.notTls.reply.frame }
+            : null,
+        }
+      : null,
     diagnosis: {
       cause: diagnosis.cause,
       abortedBy: diagnosis.abortedBy,

@@ -147,7 +147,15 @@ export const connectionSchema = z.object({
   closes: z.array(closeSchema),
   handshakeComplete: z.boolean(),
   resumption: z.enum(['session-id', 'ticket', 'psk']).nullable(),
-  notTls: z.object({ lookedLike: z.string(), sentBy: side, frame }).nullable(),
+  /** What the side that does not speak TLS sent, and how the other side answered. */
+  notTls: z
+    .object({
+      lookedLike: z.string(),
+      sentBy: side,
+      frame,
+      reply: z.object({ lookedLike: z.string(), sentBy: side, frame }).nullable(),
+    })
+    .nullable(),
   diagnosis: diagnosisSchema,
 });
 
