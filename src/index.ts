@@ -20,6 +20,7 @@ export {
   alertSchema,
   clientHelloSchema,
   serverHelloSchema,
+  captureSchema,
 } from './report/schema.js';
 export type { Report, ConnectionReport, DiagnosisReport, CauseIdName, CaptureReport } from './report/schema.js';
 export { reportJsonSchema } from './report/json-schema.js';
@@ -31,5 +32,17 @@ export { TrustStore } from './x509/index.js';
 // The pipeline's stages, for tools that embed one layer (e.g. only the capture reader).
 export { readCapture } from './capture/read-capture.js';
 export { runPipeline } from './pipeline.js';
-export type { TlsConnectionModel } from './tls/model.js';
+export type {
+  TlsConnectionModel, Seen, ClientHelloModel, ServerHelloModel, CertificateMessageModel, CertificateRequestModel,
+  ServerKeyExchangeModel, AlertModel, MessageModel, EncryptedRecordCounts, NotTlsModel,
+} from './tls/model.js';
+export type { TcpConnectionInfo, Direction, CloseEvent, RoleSource } from './tcp/stream-types.js';
+export type { PipelineOptions } from './pipeline.js';
+export type { ReadOptions } from './capture/read-capture.js';
+export type { TextStyle } from './report/text.js';
+export type { ParsedCertificate } from './x509/certificate-facts.js';
+export type { CertificateFacts } from './x509/types.js';
+export type { CertificateStructure } from './x509/certificate-structure.js';
+export type { Warning, WarningSink } from './report/warning.js';
+export type { RejectedAnchor } from './x509/trust-store.js';
 export * as registry from './tls/registry/index.js';
