@@ -133,6 +133,7 @@ export function connectionReport(
             : null,
         }
       : null,
+    plaintextPreamble: model.plaintextPreamble ? { ...model.plaintextPreamble } : null,
     diagnosis: {
       cause: diagnosis.cause,
       abortedBy: diagnosis.abortedBy,

@@ -156,6 +156,19 @@ export const connectionSchema = z.object({
       reply: z.object({ lookedLike: z.string(), sentBy: side, frame }).nullable(),
     })
     .nullable(),
+  /**
+   * TLS that started after a plain exchange (STARTTLS, a proxy's CONNECT, a database's SSL
+   * request): what it looked like, the bytes each side sent before its TLS, and the frame of
+   * the first byte of the client's TLS. Null when the connection started with TLS (or never did).
+   */
+  plaintextPreamble: z
+    .object({
+      lookedLike: z.string(),
+      clientBytes: z.number().int().min(0),
+      serverBytes: z.number().int().min(0),
+      tlsStartFrame: frame,
+    })
+    .nullable(),
   diagnosis: diagnosisSchema,
 });
 

@@ -37,6 +37,8 @@ import { HandshakeAssembler, type AssembledMessage } from './handshake-assembler
 import { HandshakeType } from './handshake-header.js';
 import { parseHandshakeBody, type HandshakeContext } from './handshake-message.js';
 import { classifyStreamStart, describeNonTlsStart } from './stream-start.js';
+import { classifyClientHelloStart, CLIENT_HELLO_START_BYTES } from './client-hello-start.js';
+import { PreambleSide, describePreamble } from './plaintext-preamble.js';
 import { ALERT_LENGTH } from './alert.js';
 import { alertDescriptionName, alertLevelName } from './registry/index.js';
 
@@ -153,8 +155,12 @@ interface PendingShortRecord {
   settled?: boolean;
 }
 
-/** 'reply': the other side was not TLS; only this side's first bytes are described, then it stops. */
-type DirectionMode = 'detect' | 'tls' | 'sslv2' | 'reply' | 'stopped';
+/**
+ * 'preamble': the connection did not start with TLS; the direction is watched (bounded) for the
+ * chunk where TLS starts (STARTTLS and the like), its first bytes describing the answer to the
+ * other side's non-TLS start.
+ */
+type DirectionMode = 'detect' | 'tls' | 'sslv2' | 'preamble' | 'stopped';
 
 /** The decoding state of one direction. */
 class DirectionState {
@@ -226,6 +232,12 @@ export class TlsConnectionDecoder implements StreamConsumer {
   private sslv2SessionHit = false;
   private eventsCapped = false;
   private ended = false;
+  /** Both directions' plain exchange, while the connection is watched for TLS to start. */
+  private preamble: [PreambleSide, PreambleSide] | null = null;
+  /** Bytes each direction's detect phase consumed (they become preamble if it was not TLS). */
+  private readonly detectBytes: [number, number] = [0, 0];
+  /** The server's first plain chunk after the client's ClientHello (a plain answer to TLS). */
+  private plainAnswer: { lookedLike: string; frame: number } | null = null;
 
   constructor(
     info: TcpConnectionInfo,
@@ -243,6 +255,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
       tcp: info,
       kind: 'no-payload',
       notTls: null,
+      plaintextPreamble: null,
       clientHello: null,
       serverHello: null,
       helloRetryRequest: null,
@@ -286,8 +299,8 @@ export class TlsConnectionDecoder implements StreamConsumer {
     if (this.model.kind === 'no-payload') this.model.kind = 'tls';
     let pos = offset;
     const end = offset + length;
-    if (d.mode === 'reply') {
-      this.describeReply(direction, bytes, pos, end);
+    if (d.mode === 'preamble') {
+      this.preambleChunk(direction, bytes, pos, end);
       return;
     }
     if (d.mode === 'detect') {
@@ -305,9 +318,12 @@ export class TlsConnectionDecoder implements StreamConsumer {
     // of the same frame; a hole between segments is reported with the frame after it.
     const snaplen = frame === d.lastDataFrame;
     if (d.mode === 'stopped') return;
-    if (d.mode === 'reply') {
-      // The answer's first bytes are lost: nothing to describe.
-      this.stop(direction);
+    if (d.mode === 'preamble') {
+      // Plain bytes the capture misses: the next chunk is watched as usual. A lost answer to
+      // the other side's non-TLS start is not described.
+      const side = this.preamble![direction];
+      side.replyPending = false;
+      side.noteGap(missingBytes);
       return;
     }
     if (d.mode === 'detect') {
@@ -373,6 +389,14 @@ export class TlsConnectionDecoder implements StreamConsumer {
       d.assembler.reset();
     }
     if (!this.dirs[0].sawPayload && !this.dirs[1].sawPayload) this.model.kind = 'no-payload';
+    const server = this.dirs[1];
+    if (this.plainAnswer && server.mode !== 'tls' && server.mode !== 'sslv2') {
+      // The client began TLS after the preamble and the server answered in plain text, never
+      // in TLS: this server does not speak TLS here (e.g. a ClientHello sent without STARTTLS).
+      this.model.kind = 'not-tls';
+      this.model.notTls = { lookedLike: this.plainAnswer.lookedLike, direction: 1, frame: this.plainAnswer.frame };
+    }
+    this.preamble = null;
     for (const direction of [0, 1] as const) {
       const d = this.dirs[direction];
       // Picked up mid-connection and no record header found in the segments seen.
@@ -415,26 +439,28 @@ export class TlsConnectionDecoder implements StreamConsumer {
       // for a record header at the start of the next segments before calling it not TLS.
       if (d.huntedChunks === 0) d.firstBytes = { text: describeNonTlsStart(view, start, stop), frame: this.where.frame };
       d.huntedChunks++;
+      this.detectBytes[direction] += probe.length + (end - pos);
       return -1;
     }
     if (kind === 'not-tls') {
+      this.detectBytes[direction] += probe.length + (end - pos);
       if (!this.model.notTls) {
         this.model.kind = 'not-tls';
         this.model.notTls = d.firstBytes
           ? { lookedLike: d.firstBytes.text, direction, frame: d.firstBytes.frame }
           : { lookedLike: describeNonTlsStart(view, start, stop), direction, frame: this.where.frame };
       }
-      this.stop(direction);
-      // Nothing else of a connection that did not start with TLS is worth reading, except what
-      // the other side answers first: an HTTP error page, a TLS alert, or nothing but a close.
       const other = this.dirs[direction ^ 1]!;
-      if (!other.sawPayload && this.model.notTls?.direction === direction) {
-        other.mode = 'reply';
-        other.record = null;
-        other.assembler.reset();
-      } else if (!other.sawPayload) {
-        this.stop((direction ^ 1) as Direction);
+      if (other.mode === 'detect' || other.mode === 'preamble') {
+        // Neither side has begun with TLS: it may still start after a plain exchange
+        // (STARTTLS, a proxy handshake). Watch both sides, bounded, for it.
+        this.enterPreamble(direction, view, start, stop);
+        return -1;
       }
+      // The other side spoke TLS first: this side's plain bytes are an answer to it, and
+      // nothing more of it is worth reading.
+      this.stop(direction);
+      if (!other.sawPayload) this.stop((direction ^ 1) as Direction);
       return -1;
     }
     if (d.huntedChunks > 0) {
@@ -446,11 +472,136 @@ export class TlsConnectionDecoder implements StreamConsumer {
     return pos;
   }
 
-  /** The first bytes a side sent in answer to the other side's non-TLS bytes; then it is skipped. */
-  private describeReply(direction: Direction, bytes: Uint8Array, pos: number, end: number): void {
-    const notTls = this.model.notTls;
-    if (notTls && !notTls.reply) notTls.reply = { lookedLike: describeReplyStart(bytes, pos, end), direction, frame: this.where.frame };
+  // ---------------------------------------------------------------- plain preamble
+
+  /**
+   * A direction's first bytes were not TLS and the other side has not begun with TLS either:
+   * from now on both are watched for the chunk where TLS starts. The other side, if it has
+   * not spoken yet, first answers this side's non-TLS bytes (NotTlsModel.reply).
+   */
+  private enterPreamble(direction: Direction, bytes: Uint8Array, start: number, end: number): void {
+    const d = this.dirs[direction];
+    const sides = this.preamble ?? (this.preamble = [new PreambleSide(), new PreambleSide()]);
+    const side = sides[direction];
+    side.note(bytes, start, end);
+    // Every byte the detect phase consumed (probe, mid-connection hunt) was preamble.
+    side.bytes = this.detectBytes[direction];
+    side.chunks = d.huntedChunks + 1;
+    d.mode = 'preamble';
+    d.record = null;
+    d.assembler.reset();
+    const other = this.dirs[direction ^ 1]!;
+    if (other.mode === 'detect' && !other.sawPayload) {
+      other.mode = 'preamble';
+      sides[direction ^ 1].replyPending = this.model.notTls?.direction === direction;
+    }
+    if (side.exhausted) this.preambleExhausted(direction);
+  }
+
+  /**
+   * A chunk of a watched direction. The client's TLS starts at a chunk that begins with a
+   * ClientHello; the server's at its first chunk after that ClientHello that begins with a TLS
+   * record (server bytes before it, even after the hello, are preamble). Everything else is
+   * counted as preamble until the direction's budget runs out.
+   */
+  private preambleChunk(direction: Direction, bytes: Uint8Array, pos: number, end: number): void {
+    const side = this.preamble![direction];
+    let view = bytes;
+    let start = pos;
+    let stop = end;
+    const held = side.held;
+    if (held) {
+      const joined = new Uint8Array(held.length + Math.min(end - pos, CLIENT_HELLO_START_BYTES));
+      joined.set(held, 0);
+      joined.set(bytes.subarray(pos, pos + joined.length - held.length), held.length);
+      view = joined;
+      start = 0;
+      stop = joined.length;
+    }
+    const tls = this.tlsStartsAt(direction, view, start, stop);
+    if (tls === 'need-more') {
+      // A header split across segments: decide with the next chunk.
+      const keep = new Uint8Array(stop - start);
+      keep.set(view.subarray(start, stop));
+      if (!held) side.heldFrame = this.where.frame;
+      side.held = keep;
+      return;
+    }
+    if (tls !== 'no') {
+      const frame = held ? side.heldFrame : this.where.frame;
+      side.held = null;
+      this.startTlsAfterPreamble(direction, tls, frame);
+      if (held) this.decode(direction, held, 0, held.length);
+      this.decode(direction, bytes, pos, end);
+      return;
+    }
+    if (held) side.releaseHeld();
+    if (side.replyPending) {
+      side.replyPending = false;
+      const notTls = this.model.notTls;
+      if (notTls && !notTls.reply) notTls.reply = { lookedLike: describeReplyStart(view, start, stop), direction, frame: this.where.frame };
+    }
+    const preamble = this.model.plaintextPreamble;
+    if (direction === 1 && preamble && !this.plainAnswer) {
+      this.plainAnswer = { lookedLike: describeNonTlsStart(view, start, stop), frame: this.where.frame };
+    }
+    side.note(bytes, pos, end);
+    if (direction === 1 && preamble) preamble.serverBytes = side.bytes;
+    if (side.exhausted) this.preambleExhausted(direction);
+  }
+
+  /** Whether TLS starts at `bytes[start]` of a watched direction. */
+  private tlsStartsAt(direction: Direction, bytes: Uint8Array, start: number, end: number): 'tls' | 'sslv2' | 'no' | 'need-more' {
+    if (direction === 0) return classifyClientHelloStart(bytes, start, end);
+    if (!this.model.plaintextPreamble) return 'no';
+    switch (classifyStreamStart(bytes, start, end)) {
+      case 'tls-record':
+        return 'tls';
+      case 'sslv2-server-hello':
+        return 'sslv2';
+      case 'undecided':
+        return 'need-more';
+      default:
+        return 'no';
+    }
+  }
+
+  /** TLS starts in a watched direction at the current chunk (`frame`: its first byte's). */
+  private startTlsAfterPreamble(direction: Direction, kind: 'tls' | 'sslv2', frame: number): void {
+    const d = this.dirs[direction];
+    d.mode = kind;
+    const [client, server] = this.preamble!;
+    if (direction === 1) {
+      if (kind === 'sslv2') this.sslv2Connection = true;
+    } else {
+      const m = this.model;
+      m.kind = 'tls';
+      m.notTls = null;
+      server.replyPending = false;
+      m.plaintextPreamble = {
+        lookedLike: describePreamble({
+          clientHead: client.head.subarray(0, client.headFill),
+          clientTail: client.tail.subarray(0, client.tailFill),
+          serverHead: server.head.subarray(0, server.headFill),
+        }),
+        clientBytes: client.bytes,
+        serverBytes: server.bytes,
+        tlsStartFrame: frame,
+      };
+    }
+    this.releasePreamble();
+  }
+
+  /** A watched direction's budget ran out: TLS is not coming there (nor, from the client, at all). */
+  private preambleExhausted(direction: Direction): void {
     this.stop(direction);
+    if (direction === 0 && this.dirs[1].mode === 'preamble') this.stop(1);
+    this.releasePreamble();
+  }
+
+  /** Drops the samples once no direction is watched any more. */
+  private releasePreamble(): void {
+    if (this.dirs[0].mode !== 'preamble' && this.dirs[1].mode !== 'preamble') this.preamble = null;
   }
 
   /** Stops decoding a direction: every further byte is skipped unseen. */

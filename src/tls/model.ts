@@ -155,12 +155,35 @@ export interface NotTlsModel {
   reply?: { lookedLike: string; direction: Direction; frame: number };
 }
 
+/**
+ * The plain exchange before TLS on a connection that did not start with it (STARTTLS, a
+ * proxy's CONNECT, a database's SSL request).
+ */
+export interface PlaintextPreambleModel {
+  /** What the exchange looked like: "SMTP (STARTTLS)", "SOCKS5 proxy", "unknown preamble". */
+  lookedLike: string;
+  /** Client stream bytes before its first TLS byte (including bytes the capture misses). */
+  clientBytes: number;
+  /** Server stream bytes before its first TLS byte (all it sent, when it never started TLS). */
+  serverBytes: number;
+  /** Frame carrying the first byte of the client's TLS (its ClientHello). */
+  tlsStartFrame: number;
+}
+
 /** The TLS facts of one TCP connection. */
 export interface TlsConnectionModel {
   tcp: TcpConnectionInfo;
-  /** 'tls' when the stream started with a TLS record or an SSLv2-compatible ClientHello. */
+  /**
+   * 'tls' when the stream started with a TLS record or an SSLv2-compatible ClientHello, or a
+   * ClientHello followed a plain preamble (see plaintextPreamble).
+   */
   kind: 'tls' | 'not-tls' | 'no-payload';
   notTls: NotTlsModel | null;
+  /**
+   * Set when TLS started after a plain exchange (STARTTLS...); null or absent when the stream
+   * started with TLS (or never did).
+   */
+  plaintextPreamble?: PlaintextPreambleModel | null;
   clientHello: ClientHelloModel | null;
   /** The final ServerHello (after a HelloRetryRequest, the second one). */
   serverHello: ServerHelloModel | null;

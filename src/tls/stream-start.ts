@@ -44,6 +44,8 @@ export function classifyStreamStart(bytes: Uint8Array, start: number, end: numbe
 
 const HTTP_METHODS = ['GET ', 'POST ', 'HEAD ', 'PUT ', 'DELETE ', 'OPTIONS ', 'CONNECT ', 'PATCH ', 'TRACE '];
 const PROXY_V2_SIGNATURE = [0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a];
+/** Characters of a text line quoted in 'text line "..."'. */
+const SHOWN_TEXT = 80;
 /** Bytes shown in "unknown (first bytes ...)". */
 export const SHOWN_BYTES = 16;
 
@@ -62,9 +64,22 @@ function requestVersion(text: string): string {
 }
 
 /**
+ * OpenVPN over TCP opens with a hard reset packet (openvpn src/openvpn/ssl_pkt.h): a 16-bit
+ * packet length, then opcode << 3 | key_id with opcode P_CONTROL_HARD_RESET_CLIENT_V2 (7),
+ * _SERVER_V2 (8) or _CLIENT_V3 (10) and key_id 0, then an 8-byte session id.
+ */
+function openVpnHardReset(bytes: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 11) return false;
+  const length = (bytes[start]! << 8) | bytes[start + 1]!;
+  const op = bytes[start + 2]!;
+  const opcode = op >> 3;
+  return length >= 9 && length + 2 <= end - start && (op & 7) === 0 && (opcode === 7 || opcode === 8 || opcode === 10);
+}
+
+/**
  * Names what non-TLS first bytes look like: "HTTP/1.1 request", "HTTP/1.x response",
  * "HTML page (HTTP response without status line)", "SSH-2.0 banner", "SMTP banner",
- * "PROXY protocol header", ... or
+ * "PROXY protocol header", "OpenVPN over TCP (...)", `text line "500 ..."` (a line of printable text), or
  * "unknown (first bytes 47 45 ...)" with at most 16 bytes in hex.
  */
 export function describeNonTlsStart(bytes: Uint8Array, start: number, end: number): string {
@@ -85,6 +100,11 @@ export function describeNonTlsStart(bytes: Uint8Array, start: number, end: numbe
   if (end - start >= PROXY_V2_SIGNATURE.length && PROXY_V2_SIGNATURE.every((b, i) => bytes[start + i] === b)) {
     return 'PROXY protocol v2 header';
   }
+  if (openVpnHardReset(bytes, start, end)) return 'OpenVPN over TCP (its TLS runs inside OpenVPN control packets: not decoded)';
+  // A line of printable text (an SMTP/FTP error reply, a banner of some other protocol): quoting
+  // it tells the reader more than its bytes in hex ("500 5.5.2 Error: command not recognized").
+  const line = /^[\x20-\x7e]{4,}(?=\r?\n|$)/.exec(text.slice(0, SHOWN_TEXT + 1));
+  if (line) return `text line "${line[0].slice(0, SHOWN_TEXT)}${line[0].length > SHOWN_TEXT ? '...' : ''}"`;
   const shown: string[] = [];
   for (let i = start; i < Math.min(end, start + SHOWN_BYTES); i++) shown.push(bytes[i]!.toString(16).padStart(2, '0'));
   return `unknown (first bytes ${shown.join(' ')})`;

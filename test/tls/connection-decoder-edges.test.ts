@@ -117,7 +117,14 @@ describe('stream start', () => {
     expect(name('HTTP/1.1 400 Bad Request\r\n')).toBe('HTTP/1.x response');
     expect(name('<!DOCTYPE HTML>\n<html lang="en">')).toBe('HTML page (HTTP response without status line)');
     expect(name('<html><head><title>400')).toBe('HTML page (HTTP response without status line)');
-    expect(name('<?xml version="1.0"?>')).toMatch(/^unknown/);
+    // Not HTML: quoted as a line of text.
+    expect(name('<?xml version="1.0"?>')).toBe('text line "<?xml version="1.0"?>"');
+    expect(name('500 5.5.2 Error: command not recognized\r\n')).toBe('text line "500 5.5.2 Error: command not recognized"');
+    expect(name(`${'x'.repeat(100)}\n`)).toBe(`text line "${'x'.repeat(80)}..."`);
+    // ndpi/443-opvn.pcap frame 4: length 42, P_CONTROL_HARD_RESET_CLIENT_V2 (7 << 3), session id.
+    const hardReset = new Uint8Array(44);
+    hardReset.set([0x00, 0x2a, 0x38, 0xd6, 0x7b, 0xe4, 0x5b, 0xe5, 0xc2, 0x01, 0xeb, 0x01]);
+    expect(name(hardReset)).toBe('OpenVPN over TCP (its TLS runs inside OpenVPN control packets: not decoded)');
     expect(name('SSH-2.0-OpenSSH_9.2\r\n')).toBe('SSH-2.0 banner');
     expect(name('220 mail.example.com ESMTP\r\n')).toBe('SMTP banner');
     expect(name('PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r\n')).toBe('PROXY protocol header');

@@ -98,13 +98,17 @@ d('TLS decoding agrees with tshark on corpus captures', () => {
     expect(await compareCapture(rel)).toEqual((KNOWN[rel] ?? []).map((k) => `${rel} ${k}`));
   });
 
-  it('STARTTLS streams are not TLS from their first byte (STARTTLS is on the roadmap)', async () => {
-    for (const rel of ['wireshark-notes/tls/xmpp-ssl.pcapng', 'wireshark-notes/tls/mysql-ssl-larger.pcapng']) {
+  it('STARTTLS streams are decoded from the ClientHello after their plain preamble, as tshark does', async () => {
+    for (const [rel, lookedLike] of [
+      ['wireshark-notes/tls/xmpp-ssl.pcapng', 'XMPP (starttls)'],
+      ['wireshark-notes/tls/mysql-ssl-larger.pcapng', 'MySQL'],
+    ] as const) {
       const models: TlsConnectionModel[] = [];
       await runPipeline(path.join(corpus, rel), (m) => models.push(m), { warn: () => undefined });
       const m = models.find((x) => x.tcp.id === 0)!;
-      expect(m.kind).toBe('not-tls');
-      expect(m.notTls!.lookedLike).toMatch(/^unknown \(first bytes/);
+      expect(m.kind).toBe('tls');
+      expect(m.plaintextPreamble?.lookedLike).toBe(lookedLike);
+      expect(await compareCapture(rel)).toEqual([]);
     }
   });
 
