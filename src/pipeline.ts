@@ -29,6 +29,10 @@ export interface PipelineOptions {
   warn: WarningSink;
   caps?: Caps;
   signal?: AbortSignal;
+  /** Input bytes consumed so far, after each read (see readCapture's `onProgress`). */
+  onProgress?: (bytesRead: number) => void;
+  /** Holds reading back while the returned promise is pending (see readCapture's `backpressure`). */
+  backpressure?: () => Promise<void> | void;
 }
 
 /**
@@ -61,10 +65,10 @@ export async function runPipeline(
     input,
     {
       onPacket(packet: CapturedPacket) {
-        if (decoder.decode(packet, segment)) table.segment(segment);
+        if (decoder.decode(packet, segment)) { if (segment.quoted) table.quoted(segment); else table.segment(segment); }
       },
     },
-    { warn: options.warn, signal: options.signal },
+    { warn: options.warn, signal: options.signal, onProgress: options.onProgress, backpressure: options.backpressure },
   );
   table.finish();
   decoder.finish();

@@ -130,7 +130,9 @@ export class CaptureParser {
       if (used < this.tail && !records.stopped) records.reportTruncated(this.view, used, this.tail);
     }
     this.tail = 0;
+    records.finish?.();
     const e = this.emitter;
+    e.finish();
     return {
       format: records.format,
       linkTypes: [...e.linkTypes],

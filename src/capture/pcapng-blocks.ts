@@ -53,8 +53,18 @@ export class PcapngBlockParser implements RecordParser {
   private ifSnaplen: number[] = [];
   private ifScale: TimestampScale[] = [];
   private ifOffsetSec: number[] = [];
+  /**
+   * Packet blocks of the current section naming an interface it does not have, by interface id:
+   * a file written with a wrong id has it on every block, and one warning per id says it all.
+   */
+  private readonly missingInterfaces = new Map<number, { type: number; count: number; firstFrame: number }>();
 
   constructor(private readonly emitter: PacketEmitter) {}
+
+  /** End of the input: warns about the packet blocks skipped in the last section. */
+  finish(): void {
+    this.reportMissingInterfaces();
+  }
 
   parse(bytes: Uint8Array, view: DataView, start: number, end: number): number {
     let pos = start;
@@ -130,6 +140,7 @@ export class PcapngBlockParser implements RecordParser {
    * Interface ids restart with every section; frame numbers do not.
    */
   private beginSection(view: DataView, pos: number, littleEndian: boolean): void {
+    this.reportMissingInterfaces();
     this.littleEndian = littleEndian;
     this.sections++;
     this.ifLinkType = [];
@@ -189,7 +200,9 @@ export class PcapngBlockParser implements RecordParser {
       return;
     }
     if (interfaceId >= this.ifLinkType.length) {
-      this.skipPacket(type, `it names interface ${interfaceId}, but section ${this.sections} has ${this.ifLinkType.length}`);
+      const missing = this.missingInterfaces.get(interfaceId);
+      if (missing) missing.count++;
+      else this.missingInterfaces.set(interfaceId, { type, count: 1, firstFrame: this.emitter.frames + 1 });
       return;
     }
     const captured = view.getUint32(pos + 20, le);
@@ -235,6 +248,20 @@ export class PcapngBlockParser implements RecordParser {
     p.capturedLength = captured;
     p.originalLength = original;
     this.emitter.emit();
+  }
+
+  /** One warning per interface id the section's packet blocks named without describing it. */
+  private reportMissingInterfaces(): void {
+    const interfaces = this.ifLinkType.length;
+    for (const [id, { type, count, firstFrame }] of this.missingInterfaces) {
+      this.emitter.warn(
+        firstFrame,
+        `pcapng section ${this.sections}: ${count} ${count === 1 ? blockName(type) : 'packet blocks'} naming interface ${id} ` +
+          `skipped (the first after packet ${firstFrame - 1}): the section describes ` +
+          `${interfaces === 0 ? 'no interface' : interfaces === 1 ? 'only interface 0' : `interfaces 0 to ${interfaces - 1}`}`,
+      );
+    }
+    this.missingInterfaces.clear();
   }
 
   private skipPacket(type: number, why: string): void {

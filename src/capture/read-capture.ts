@@ -22,6 +22,17 @@ export interface ReadOptions {
   chunkSize?: number;
   /** Aborts the read: the promise rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Called after each read with the input bytes consumed so far (compressed bytes for a gzip
+   * file, so it compares with the file's size). For progress display: keep it cheap.
+   */
+  onProgress?: (bytesRead: number) => void;
+  /**
+   * Called before each read; when it returns a promise, the read waits for it. Lets a consumer
+   * that works asynchronously (e.g. one awaiting each connection's diagnosis) hold the reader
+   * back, so what it has not taken yet does not pile up in memory.
+   */
+  backpressure?: () => Promise<void> | void;
 }
 
 const DEFAULT_CHUNK_SIZE = 1 << 20;
@@ -51,7 +62,7 @@ export async function readCapture(
   }
   const signal = options.signal;
   signal?.throwIfAborted();
-  const parserOptions = { warn: options.warn, bufferSize: chunkSize };
+  const parserOptions: ParserOptions = { warn: options.warn, bufferSize: chunkSize, onProgress: options.onProgress, backpressure: options.backpressure };
   if (typeof input === 'string') return readFile(input, handler, parserOptions, chunkSize, signal);
   if (input instanceof Uint8Array) {
     if (isGzip(input)) {
@@ -64,7 +75,22 @@ export async function readCapture(
   return readStream(input as AsyncIterable<unknown>, handler, parserOptions, chunkSize, signal);
 }
 
-type ParserOptions = { warn: WarningSink | undefined; bufferSize: number };
+type ParserOptions = {
+  warn: WarningSink | undefined;
+  bufferSize: number;
+  onProgress?: ((bytesRead: number) => void) | undefined;
+  backpressure?: (() => Promise<void> | void) | undefined;
+};
+
+/** Passes chunks through, reporting the running byte count. */
+async function* counted(source: AsyncIterable<Uint8Array>, onProgress: (bytesRead: number) => void): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.length;
+    onProgress(total);
+    yield chunk;
+  }
+}
 
 /**
  * Reads a file into the parser's own reused buffer: no allocation per read, and whole records
@@ -106,12 +132,18 @@ async function readFile(
       return await readGzip(rejoin([head], fileChunks(file, chunkSize, path)), handler, options, chunkSize, signal);
     }
     parser.commit(sniffed);
+    let total = sniffed;
+    if (sniffed > 0) options.onProgress?.(total);
     if (sniffed > 0) {
       while (!parser.stopped) {
         signal?.throwIfAborted();
+        const wait = options.backpressure?.();
+        if (wait) await wait;
         const n = await read(parser.writable());
         if (n === 0) break;
         parser.commit(n);
+        total += n;
+        options.onProgress?.(total);
       }
     }
     return parser.end();
@@ -131,7 +163,8 @@ async function readStream(
     throw new CaptureError('cannot read the input: it is neither a path, bytes, a Readable nor an AsyncIterable', 'unreadable');
   }
   const { head, headLength, rest } = await peek(source, 2);
-  const chunks = rejoin(head, rest);
+  const joined = rejoin(head, rest);
+  const chunks = options.onProgress ? counted(joined, options.onProgress) : joined;
   if (isGzip(firstBytes(head, Math.min(headLength, 2)))) {
     return readGzip(chunks, handler, options, chunkSize, signal);
   }
@@ -140,6 +173,8 @@ async function readStream(
     signal?.throwIfAborted();
     parser.push(chunk);
     if (parser.stopped) break;
+    const wait = options.backpressure?.();
+    if (wait) await wait;
   }
   return parser.end();
 }
@@ -156,11 +191,14 @@ async function readGzip(
   signal: AbortSignal | undefined,
 ): Promise<CaptureSummary> {
   const parser = new CaptureParser(handler, { ...options, decompressed: true });
+  const input = options.onProgress ? counted(compressed, options.onProgress) : compressed;
   try {
-    for await (const chunk of gunzip(compressed, chunkSize)) {
+    for await (const chunk of gunzip(input, chunkSize)) {
       signal?.throwIfAborted();
       parser.push(chunk);
       if (parser.stopped) break;
+      const wait = options.backpressure?.();
+      if (wait) await wait;
     }
   } catch (err) {
     if (!(err instanceof GunzipError)) throw err;

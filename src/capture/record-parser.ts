@@ -20,6 +20,8 @@ export interface RecordParser {
   nextRecordLength(view: DataView, start: number, end: number): number;
   /** Warns about the record cut short by the end of the input (`end - start` bytes of it present). */
   reportTruncated(view: DataView, start: number, end: number): void;
+  /** End of the input: emits what the parser summed up over the file (optional). */
+  finish?(): void;
   /** True once the parser gave up on the rest of the file (a warning said why). */
   readonly stopped: boolean;
 }

@@ -9,6 +9,7 @@ import { decodeIpv6Header, newIpv6Scratch, walkIpv6Extensions } from './ipv6-hea
 import {
   decodeLinkLayer, ETHERTYPE_IPV4, ETHERTYPE_IPV6, isKnownLinkType, NETWORK_BAD_VERSION, newLinkLayerScratch,
 } from './link-layer.js';
+import { locateQuotedTcp4, locateQuotedTcp6, newQuotedTcpScratch } from './icmp-quote.js';
 import { formatCount, PacketProblemWarnings } from './packet-problem-warnings.js';
 import { decodeTcpHeader } from './tcp-header.js';
 import type { TcpSegment } from './tcp-segment.js';
@@ -30,6 +31,8 @@ export interface DecoderStats {
   udp: number;
   /** ICMP and ICMPv6. */
   icmp: number;
+  /** Of `icmp`: error messages quoting a TCP header, handed on as quoted segments. Added after the first contract. */
+  icmpQuotingTcp: number;
   /** IP packets of another protocol (GRE, ESP, SCTP, No Next Header, ...). */
   otherIp: number;
   /** Frames of a known link type that do not carry IP (ARP, LLDP, STP, ...). */
@@ -68,7 +71,7 @@ const MAX_TUNNEL_DEPTH = 4;
 export class PacketDecoder {
   /** Counts of what was decoded and skipped. */
   readonly stats: DecoderStats = {
-    tcp: 0, udp: 0, icmp: 0, otherIp: 0, nonIp: 0, fragments: 0, reassembledDatagrams: 0, malformed: 0, truncated: 0, badLength: 0,
+    tcp: 0, udp: 0, icmp: 0, icmpQuotingTcp: 0, otherIp: 0, nonIp: 0, fragments: 0, reassembledDatagrams: 0, malformed: 0, truncated: 0, badLength: 0,
     unknownLinkTypes: new Map<number, number>(),
   };
 
@@ -77,6 +80,7 @@ export class PacketDecoder {
   private readonly ip4 = newIpv4Scratch();
   private readonly ip6 = newIpv6Scratch();
   private readonly tcpProblem = { text: '' };
+  private readonly quote = newQuotedTcpScratch();
   /** Where the IP layer put its payload: in the packet, or in a reassembled datagram. */
   private readonly payload = { bytes: new Uint8Array(0) as Uint8Array, start: 0, end: 0, declaredEnd: 0, protocol: 0 };
   private readonly addresses = new Ipv6AddressCache();
@@ -95,7 +99,10 @@ export class PacketDecoder {
     this.truncatedWarnings = new PacketProblemWarnings(options.warn, 'packets cut inside their headers by the snapshot length');
   }
 
-  /** Decodes one packet; returns true when `out` now holds a TCP segment (payload may be empty). */
+  /**
+   * Decodes one packet; returns true when `out` now holds a TCP segment (payload may be empty),
+   * or, with `out.quoted` set, the TCP header an ICMP error quotes.
+   */
   decode(packet: CapturedPacket, out: TcpSegment): boolean {
     const linkType = packet.linkType;
     if (!isKnownLinkType(linkType)) {
@@ -160,6 +167,7 @@ export class PacketDecoder {
         case PROTO_TCP: {
           const status = decodeTcpHeader(payload.bytes, payload.start, payload.end, payload.declaredEnd, out, this.tcpProblem);
           if (status !== DECODED) return this.problem(frame, status, this.tcpProblem.text);
+          out.quoted = false;
           this.stats.tcp++;
           return true;
         }
@@ -176,7 +184,7 @@ export class PacketDecoder {
         case PROTO_ICMP:
         case PROTO_ICMPV6:
           this.stats.icmp++;
-          return false;
+          return this.quotedTcp(payload.protocol === PROTO_ICMPV6, out);
         case PROTO_IPIP:
         case PROTO_IPV6_IN_IP:
           if (depth >= MAX_TUNNEL_DEPTH) {
@@ -194,6 +202,43 @@ export class PacketDecoder {
       end = payload.end;
       wire = payload.declaredEnd;
     }
+  }
+
+  /**
+   * An ICMP error quoting a TCP header fills `out` with the quoted header (see
+   * TcpSegment.quoted); any other ICMP message is not TCP.
+   */
+  private quotedTcp(v6: boolean, out: TcpSegment): boolean {
+    const { bytes, start, end } = this.payload;
+    const q = this.quote;
+    if (!(v6 ? locateQuotedTcp6(bytes, start, end, q) : locateQuotedTcp4(bytes, start, end, q))) return false;
+    this.stats.icmpQuotingTcp++;
+    out.ipVersion = q.ipVersion;
+    if (q.ipVersion === 4) {
+      out.src4 = q.src4;
+      out.dst4 = q.dst4;
+      out.src6 = '';
+      out.dst6 = '';
+    } else {
+      out.src4 = 0;
+      out.dst4 = 0;
+      out.src6 = this.addresses.text(bytes, q.srcOffset);
+      out.dst6 = this.addresses.text(bytes, q.dstOffset);
+    }
+    const t = q.tcpStart;
+    out.srcPort = (bytes[t]! << 8) | bytes[t + 1]!;
+    out.dstPort = (bytes[t + 2]! << 8) | bytes[t + 3]!;
+    out.seq = ((bytes[t + 4]! << 24) | (bytes[t + 5]! << 16) | (bytes[t + 6]! << 8) | bytes[t + 7]!) >>> 0;
+    // RFC 792 guarantees 64 bits of the datagram's data; RFC 1812 routers and ICMPv6 quote more.
+    out.ack = t + 12 <= q.end ? ((bytes[t + 8]! << 24) | (bytes[t + 9]! << 16) | (bytes[t + 10]! << 8) | bytes[t + 11]!) >>> 0 : 0;
+    out.flags = t + 14 <= q.end ? bytes[t + 13]! : 0;
+    out.window = 0;
+    out.data = bytes;
+    out.payloadOffset = q.end;
+    out.payloadLength = 0;
+    out.payloadMissing = 0;
+    out.quoted = true;
+    return true;
   }
 
   /** IPv4 header, and reassembly when the packet is a fragment; true when `payload` is set. */

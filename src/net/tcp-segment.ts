@@ -27,6 +27,14 @@ export interface TcpSegment {
   payloadLength: number;
   /** Payload bytes that were on the wire but not captured (snaplen cut); 0 normally. */
   payloadMissing: number;
+  /**
+   * True when the header is not a segment of the packet but the one an ICMP or ICMPv6 error
+   * quotes (RFC 792, RFC 4443): addresses and ports are the quoted packet's, seq is its, ack
+   * and flags are 0 unless quoted too, and there is no payload. Wireshark gives such a packet
+   * the tcp.stream of the quoted 4-tuple (see ConnectionTable.quoted). False for a real segment.
+   * Added after the first contract.
+   */
+  quoted: boolean;
 }
 
 export const TCP_FIN = 0x01;
@@ -40,7 +48,7 @@ export function newTcpSegment(): TcpSegment {
   return {
     frame: 0, tsSec: 0, tsNsec: 0, ipVersion: 4, src4: 0, dst4: 0, src6: '', dst6: '',
     srcPort: 0, dstPort: 0, seq: 0, ack: 0, flags: 0, window: 0,
-    data: new Uint8Array(0), payloadOffset: 0, payloadLength: 0, payloadMissing: 0,
+    data: new Uint8Array(0), payloadOffset: 0, payloadLength: 0, payloadMissing: 0, quoted: false,
   };
 }
 

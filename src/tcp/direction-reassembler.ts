@@ -14,6 +14,7 @@
 import type { Direction, StreamConsumer } from './stream-types.js';
 import type { TcpSegment } from '../net/tcp-segment.js';
 import type { WarningSink } from '../report/warning.js';
+import { RecentBytes } from './recent-bytes.js';
 
 /** Out-of-order bytes copied out of the reused capture buffer until the hole before them fills. */
 interface HeldSegment {
@@ -33,7 +34,33 @@ export interface ReassemblyContext {
   heldTotal: number;
   /** Directions that hold out-of-order data, for eviction when the total budget is exceeded. */
   holding: Set<DirectionReassembler>;
+  /**
+   * Copies of recently delivered bytes (RECENT_BYTES each) that may exist at once over the whole
+   * table; a direction that finds none free does not compare its retransmissions. Optional for
+   * older callers: absent means DEFAULT_MAX_RECENT_COPIES.
+   */
+  maxRecentCopies?: number;
+  /** Copies in use now (maintained by the reassemblers). */
+  recentCopies?: number;
 }
+
+/**
+ * RFC 7323 §2.3: with window scaling the window is at most 2^30 bytes. Data more than that
+ * ahead of the next expected byte is beyond any window the receiver could have offered, and a
+ * retransmission repeats unacknowledged data, which lies at most one window behind: a segment
+ * further away either way is not part of this stream (a middlebox rewriting sequence numbers,
+ * a corrupted header, a reused 4-tuple). Wireshark marks such a segment "(suspected) spurious
+ * retransmission" and does not reassemble it; neither do we, and we say so.
+ */
+export const MAX_WINDOW = 2 ** 30;
+
+/** Re-exported for the table's options: bytes kept per direction to compare retransmissions with. */
+export { RECENT_BYTES } from './recent-bytes.js';
+/** Default table-wide number of recent-byte copies: 16 MiB. */
+export const DEFAULT_MAX_RECENT_COPIES = 4096;
+
+/** The `held` list of a direction that holds nothing: shared, frozen, replaced on the first hold. */
+const NOTHING_HELD: HeldSegment[] = Object.freeze([] as HeldSegment[]) as HeldSegment[];
 
 function heldEnd(h: HeldSegment): number {
   return h.start + h.bytes.length + h.missing;
@@ -51,18 +78,27 @@ export class DirectionReassembler {
   finPos = -1;
   finFrame = 0;
   /** Sorted, non-overlapping, all starting above `nextPos`. */
-  private held: HeldSegment[] = [];
+  private held: HeldSegment[] = NOTHING_HELD;
   heldBytes = 0;
   /** Bytes delivered, skipped and declared missing (for stats and tests). */
   delivered = 0;
   skipped = 0;
   consumer: StreamConsumer | null = null;
   direction: Direction = 0;
+  /**
+   * Copy of the last delivered bytes (only bytes handed to the consumer: data it skips, such as
+   * TLS application data, never is). Null until data is delivered, or when the table has no
+   * copy to spare; `recentRefused` then stops asking.
+   */
+  private recent: RecentBytes | null = null;
+  private recentRefused = false;
+  /** Segments outside any window, retransmissions differing from delivered bytes: null until the first. */
+  private anomalies: { outside: number; outsideFrame: number; conflicts: number; conflictFrame: number } | null = null;
 
   constructor(
     private readonly ctx: ReassemblyContext,
     /** Connection id, for warnings. */
-    private readonly connId: () => number,
+    private readonly connId: number,
   ) {}
 
   /** Starts the direction at its first segment: after the SYN, or at the first byte seen. */
@@ -99,11 +135,17 @@ export class DirectionReassembler {
    */
   accept(seg: TcpSegment, dataSeq: number): void {
     const next = this.nextPos;
-    const pos = next + ((dataSeq - this.origin - next) | 0);
+    const delta = (dataSeq - this.origin - next) | 0;
+    if (delta > MAX_WINDOW || delta < -MAX_WINDOW) {
+      this.outside(seg, dataSeq, delta);
+      return;
+    }
+    const pos = next + delta;
     const capEnd = pos + seg.payloadLength;
     const end = capEnd + seg.payloadMissing;
-    // Retransmission, duplicate or skipped: held data all lies above nextPos, so there is
-    // nothing to compare against.
+    // Retransmission, duplicate or skipped: held data all lies above nextPos; only the copy
+    // of recently delivered bytes can tell whether it says the same.
+    if (pos < next && this.recent !== null) this.compareRecent(seg, pos, Math.min(capEnd, next));
     if (end <= next) return;
     if (pos > next) {
       this.hold(seg, pos, capEnd, end);
@@ -123,6 +165,9 @@ export class DirectionReassembler {
    */
   acknowledged(ack: number, frame: number): void {
     const ackPos = this.positionOf(ack);
+    // An acknowledgement beyond any window (see MAX_WINDOW) is a corrupt or rewritten header,
+    // not news of bytes the capture missed.
+    if (ackPos - this.nextPos > MAX_WINDOW) return;
     while (this.held.length !== 0 && ackPos > this.nextPos) {
       if (ackPos >= this.held[0]!.start) {
         this.giveUpFirstHole();
@@ -146,6 +191,7 @@ export class DirectionReassembler {
 
   /** End of the connection: every hole becomes a gap, held data is delivered, and bytes missing before the FIN are reported. */
   flush(): void {
+    this.summarize();
     while (this.held.length !== 0) this.giveUpFirstHole();
     if (this.finPos > this.nextPos && this.consumer !== null) {
       const missing = this.finPos - this.nextPos;
@@ -156,10 +202,14 @@ export class DirectionReassembler {
 
   /** Drops all held data without delivering it (state release). */
   release(): void {
+    if (this.recent !== null) {
+      this.recent = null;
+      this.ctx.recentCopies = (this.ctx.recentCopies ?? 1) - 1;
+    }
     if (this.held.length !== 0) {
       this.ctx.heldTotal -= this.heldBytes;
       this.heldBytes = 0;
-      this.held = [];
+      this.held = NOTHING_HELD;
       this.ctx.holding.delete(this);
     }
     this.consumer = null;
@@ -182,7 +232,7 @@ export class DirectionReassembler {
     }
     this.ctx.warn(
       frame,
-      `TCP connection ${this.connId()}: ${before} out-of-order bytes held ${why}; ` +
+      `TCP connection ${this.connId}: ${before} out-of-order bytes held ${why}; ` +
         `${missing} never-seen bytes before frame ${firstFrame} given up as a gap`,
     );
   }
@@ -198,12 +248,88 @@ export class DirectionReassembler {
       this.nextPos = capEnd;
       this.delivered += capEnd - from;
       this.consumer!.data(this.direction, buf, bufOff + (from - pos), capEnd - from, frame, tsSec, tsNsec);
+      // After data(): `buf` is still the packet's, and a skip() it made does not change what was delivered.
+      this.remember(buf, bufOff + (from - pos), from, capEnd - from, frame);
       from = this.nextPos;
     }
     if (from < end) {
       this.nextPos = end;
       this.consumer!.gap(this.direction, end - from, frame);
     }
+  }
+
+  /** Copies the tail of a delivered chunk, when the table has a copy to spare for this direction. */
+  private remember(buf: Uint8Array, off: number, pos: number, length: number, frame: number): void {
+    if (this.recent === null) {
+      if (this.recentRefused) return;
+      const inUse = this.ctx.recentCopies ?? 0;
+      if (inUse >= (this.ctx.maxRecentCopies ?? DEFAULT_MAX_RECENT_COPIES)) {
+        this.recentRefused = true;
+        return;
+      }
+      this.ctx.recentCopies = inUse + 1;
+      this.recent = new RecentBytes();
+    }
+    this.recent.remember(buf, off, pos, length, frame);
+  }
+
+  private anomalyCounts(): NonNullable<DirectionReassembler['anomalies']> {
+    return (this.anomalies ??= { outside: 0, outsideFrame: 0, conflicts: 0, conflictFrame: 0 });
+  }
+
+  /**
+   * Compares the captured bytes [pos, upTo) of a segment that repeats delivered data with the
+   * copy kept of them; warns on the first difference of the direction, counts the later ones.
+   */
+  private compareRecent(seg: TcpSegment, pos: number, upTo: number): void {
+    const difference = this.recent!.firstDifference(seg.data, seg.payloadOffset, pos, upTo);
+    if (difference === null) return;
+    const counts = this.anomalyCounts();
+    if (counts.conflicts++ !== 0) return;
+    counts.conflictFrame = seg.frame;
+    this.ctx.warn(
+      seg.frame,
+      `TCP connection ${this.connId}: retransmitted bytes in frame ${seg.frame} differ from the ${this.side()} bytes already ` +
+        `delivered${difference.frame >= 0 ? ` from frame ${difference.frame}` : ''} at stream offset ${difference.offset} ` +
+        `(${difference.compared} overlapping bytes); the first copy is kept, the receiving host may have kept the other`,
+    );
+  }
+
+  /** A segment outside any TCP window (see MAX_WINDOW): not reassembled; the first one per direction is warned about. */
+  private outside(seg: TcpSegment, dataSeq: number, delta: number): void {
+    const counts = this.anomalyCounts();
+    if (counts.outside++ !== 0) return;
+    counts.outsideFrame = seg.frame;
+    const expected = (this.origin + this.nextPos) >>> 0;
+    this.ctx.warn(
+      seg.frame,
+      `TCP connection ${this.connId}: ${this.side()} segment in frame ${seg.frame} has sequence number ${dataSeq >>> 0}, ` +
+        `${Math.abs(delta)} bytes ${delta > 0 ? 'ahead of' : 'behind'} the next expected ${expected}: outside any TCP window ` +
+        `(at most 2^30 bytes, RFC 7323), so not part of this stream; its ${seg.payloadLength + seg.payloadMissing} bytes are not reassembled`,
+    );
+  }
+
+  /** At the end: how many more segments were outside the window or differed, after the warned one. */
+  private summarize(): void {
+    const counts = this.anomalies;
+    if (counts === null) return;
+    if (counts.outside > 1) {
+      this.ctx.warn(
+        counts.outsideFrame,
+        `TCP connection ${this.connId}: ${counts.outside - 1} more ${this.side()} segments after frame ${counts.outsideFrame} were outside any TCP window and not reassembled`,
+      );
+    }
+    if (counts.conflicts > 1) {
+      this.ctx.warn(
+        counts.conflictFrame,
+        `TCP connection ${this.connId}: ${counts.conflicts - 1} more ${this.side()} retransmissions after frame ${counts.conflictFrame} differ from bytes already delivered`,
+      );
+    }
+    this.anomalies = null;
+  }
+
+  private side(): string {
+    return this.direction === 0 ? 'client' : 'server';
   }
 
   /** Delivers held segments that are now in order. */
@@ -298,7 +424,7 @@ export class DirectionReassembler {
       if (a[aOff + i] !== b[bOff + i]) {
         this.ctx.warn(
           seg.frame,
-          `TCP connection ${this.connId()}: retransmitted bytes in frame ${seg.frame} differ from frame ` +
+          `TCP connection ${this.connId}: retransmitted bytes in frame ${seg.frame} differ from frame ` +
             `${h.frame} at stream offset ${lo + i} (${n} overlapping bytes); the first copy (frame ${h.frame}) is kept`,
         );
         return true;
@@ -309,6 +435,7 @@ export class DirectionReassembler {
 
   /** Keeps the parts of an out-of-order segment that no held segment covers yet (copied). */
   private hold(seg: TcpSegment, pos: number, capEnd: number, end: number): void {
+    if (this.held === NOTHING_HELD) this.held = [];
     const held = this.held;
     // First held segment that ends above pos (ends are sorted like starts).
     let lo = 0;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { x509 } from './peculiar.js';
 import type { CertificateFacts } from './types.js';
 import { readCertificateStructure, type CertificateStructure, type RawExtension } from './certificate-structure.js';
-import { commonName, formatName, nameKey } from './distinguished-name.js';
+import { fieldsOf, readCertificateFields, rsaModulusBits, type CertificateFields } from './certificate-fields.js';
 import { readSubjectAltName } from './subject-alt-name.js';
 import {
   EXTENDED_KEY_USAGES,
@@ -16,41 +16,87 @@ import {
 /** certificateFacts' answer: the facts, or why the bytes are not a certificate. */
 export type FactsResult = { ok: true; value: CertificateFacts } | { ok: false; error: string };
 
+/**
+ * subjectAltName names (dNSName + iPAddress) kept in the facts of one certificate; the rest are
+ * counted (`sanTotal`, `sanTruncated`). Real certificates stay far below (CDN certificates carry
+ * a few hundred); each cached certificate keeps its facts, so an unbounded list would let a
+ * capture of large hostile certificates hold millions of strings. Host name checks still see
+ * every name (see {@link hostnameFacts}).
+ */
+export const MAX_SAN_NAMES = 1000;
+
 /** A certificate parsed once, with what chain building compares. Internal to src/x509. */
 export interface ParsedCertificate {
   der: Uint8Array;
-  certificate: x509.X509Certificate;
+  /** Null when @peculiar/x509 refused the certificate and the facts come from the DER reader alone. */
+  certificate: x509.X509Certificate | null;
   facts: CertificateFacts;
   structure: CertificateStructure;
   /** nameKey() of subject and issuer: equal keys mean the names match. */
   subjectKey: string;
   issuerKey: string;
+  notBefore: Date;
+  notAfter: Date;
 }
 
-/** Parses one DER certificate; never throws. */
-export function parseCertificate(der: Uint8Array, sha256?: string): ParsedCertificate | string {
+/**
+ * asn1js (under @peculiar/x509) stops at 10,000 nodes by default, which a real certificate with
+ * a few thousand SAN entries exceeds. Every node takes at least two bytes, so a budget of one
+ * node per two bytes never refuses a certificate for its size alone and still bounds the work
+ * by the size. The depth limit stays at asn1js's 100: deeper input was refused already.
+ */
+function parseOptions(der: Uint8Array, maxNodes?: number): ConstructorParameters<typeof x509.X509Certificate>[1] {
+  return { berOptions: { maxNodes: maxNodes ?? Math.max(10_000, Math.ceil(der.length / 2) + 1) } };
+}
+
+/**
+ * Parses one DER certificate; never throws. When @peculiar/x509 refuses bytes whose outer
+ * structure is a certificate, the facts are read by the project's DER reader and carry a
+ * `problem`; only bytes that are no certificate at all give a reason string.
+ * @param maxNodes asn1js node budget (tests force the fallback with a small one)
+ */
+export function parseCertificate(der: Uint8Array, sha256?: string, maxNodes?: number): ParsedCertificate | string {
   // A copy: the caller's bytes are often a view into a whole capture buffer, which a cached entry
   // must not keep alive.
   der = der.slice();
   const structure = readCertificateStructure(der);
   if (typeof structure === 'string') return structure;
-  let certificate: x509.X509Certificate;
+  const hash = sha256 ?? createHash('sha256').update(der).digest('hex');
+  let certificate: x509.X509Certificate | null = null;
+  let refusal = '';
   try {
-    certificate = new x509.X509Certificate(der);
+    certificate = new x509.X509Certificate(der, parseOptions(der, maxNodes));
   } catch (error) {
-    return `not an X.509 certificate: ${(error as Error).message}`;
+    refusal = `@peculiar/x509 refused it (${(error as Error).message})`;
   }
-  try {
-    return buildParsed(der, sha256 ?? createHash('sha256').update(der).digest('hex'), certificate, structure);
-  } catch (error) {
-    // Names or dates @peculiar/x509 accepted on parse but cannot render.
-    return `unreadable certificate field: ${(error as Error).message}`;
+  let fields: CertificateFields | string;
+  if (certificate) {
+    try {
+      fields = fieldsOf(certificate);
+    } catch (error) {
+      // Names or dates @peculiar/x509 accepted on parse but cannot render.
+      refusal = `@peculiar/x509 cannot render it (${(error as Error).message})`;
+      certificate = null;
+      fields = readCertificateFields(der, structure);
+    }
+  } else {
+    fields = readCertificateFields(der, structure);
   }
+  if (typeof fields === 'string') return `not a readable X.509 certificate: ${refusal}; ${fields}`;
+  const parsed = buildParsed(der, hash, certificate, structure, fields);
+  if (!certificate) {
+    parsed.facts.problem = `${refusal}: facts read by the project's DER reader; its signature cannot be checked`;
+  }
+  return parsed;
 }
 
-function buildParsed(der: Uint8Array, sha256: string, certificate: x509.X509Certificate, structure: CertificateStructure): ParsedCertificate {
-  const subjectKey = nameKey(certificate.subjectName);
-  const issuerKey = nameKey(certificate.issuerName);
+function buildParsed(
+  der: Uint8Array,
+  sha256: string,
+  certificate: x509.X509Certificate | null,
+  structure: CertificateStructure,
+  fields: CertificateFields,
+): ParsedCertificate {
   const unreadable: string[] = [];
   const byOid = new Map<string, RawExtension>();
   for (const extension of structure.extensions) byOid.set(extension.oid, extension);
@@ -72,7 +118,7 @@ function buildParsed(der: Uint8Array, sha256: string, certificate: x509.X509Cert
   const ski = decode(EXTENSION_OIDS.subjectKeyIdentifier, (e) => new x509.SubjectKeyIdentifierExtension(e.der).keyId);
   const aki = decode(EXTENSION_OIDS.authorityKeyIdentifier, (e) => new x509.AuthorityKeyIdentifierExtension(e.der).keyId ?? null);
   const san = decode(EXTENSION_OIDS.subjectAltName, (e) => {
-    const names = readSubjectAltName(e.value);
+    const names = readSubjectAltName(e.value, MAX_SAN_NAMES);
     if (!names) throw new Error('malformed subjectAltName');
     return names;
   });
@@ -81,16 +127,16 @@ function buildParsed(der: Uint8Array, sha256: string, certificate: x509.X509Cert
   const keyType = keyInfo?.keyType ?? 'unknown';
   const facts: CertificateFacts = {
     sha256,
-    subject: formatName(certificate.subjectName),
-    issuer: formatName(certificate.issuerName),
-    subjectCommonName: commonName(certificate.subjectName),
-    serialNumber: certificate.serialNumber.toLowerCase(),
-    notBefore: certificate.notBefore.toISOString(),
-    notAfter: certificate.notAfter.toISOString(),
+    subject: fields.subject,
+    issuer: fields.issuer,
+    subjectCommonName: fields.subjectCommonName,
+    serialNumber: fields.serialNumber,
+    notBefore: fields.notBefore.toISOString(),
+    notAfter: fields.notAfter.toISOString(),
     sanDns: san?.dns ?? [],
     sanIp: san?.ip ?? [],
     keyType,
-    keyBits: keyBits(certificate, keyType, structure.publicKeyCurveOid),
+    keyBits: keyBits(der, certificate, structure, keyType),
     signatureAlgorithm: signatureAlgorithmInfo(structure.signatureAlgorithmOid).name,
     isCA: basic ? basic.ca : null,
     pathLength: basic?.pathLength ?? null,
@@ -98,15 +144,29 @@ function buildParsed(der: Uint8Array, sha256: string, certificate: x509.X509Cert
     extendedKeyUsage: (eku ?? []).map((usage) => EXTENDED_KEY_USAGES[String(usage)] ?? String(usage)),
     subjectKeyId: ski ? ski.toLowerCase() : null,
     authorityKeyId: aki ? aki.toLowerCase() : null,
-    selfIssued: subjectKey === issuerKey,
+    selfIssued: fields.subjectKey === fields.issuerKey,
   };
+  if (san && san.total > san.dns.length + san.ip.length) {
+    facts.sanTotal = san.total;
+    facts.sanTruncated = true;
+  }
   if (unreadable.length > 0) facts.unreadableExtensions = unreadable;
-  return { der, certificate, facts, structure, subjectKey, issuerKey };
+  return {
+    der,
+    certificate,
+    facts,
+    structure,
+    subjectKey: fields.subjectKey,
+    issuerKey: fields.issuerKey,
+    notBefore: fields.notBefore,
+    notAfter: fields.notAfter,
+  };
 }
 
-function keyBits(certificate: x509.X509Certificate, keyType: CertificateFacts['keyType'], curveOid: string | null): number | null {
+function keyBits(der: Uint8Array, certificate: x509.X509Certificate | null, structure: CertificateStructure, keyType: CertificateFacts['keyType']): number | null {
   switch (keyType) {
     case 'RSA': {
+      if (!certificate) return rsaModulusBits(der, structure);
       try {
         const algorithm = certificate.publicKey.algorithm as RsaHashedKeyAlgorithmLike;
         return typeof algorithm.modulusLength === 'number' ? algorithm.modulusLength : null;
@@ -115,7 +175,7 @@ function keyBits(certificate: x509.X509Certificate, keyType: CertificateFacts['k
       }
     }
     case 'EC':
-      return curveOid ? (NAMED_CURVES[curveOid]?.bits ?? null) : null;
+      return structure.publicKeyCurveOid ? (NAMED_CURVES[structure.publicKeyCurveOid]?.bits ?? null) : null;
     case 'Ed25519':
       return 256;
     case 'Ed448':
@@ -127,6 +187,17 @@ function keyBits(certificate: x509.X509Certificate, keyType: CertificateFacts['k
 
 interface RsaHashedKeyAlgorithmLike {
   modulusLength?: unknown;
+}
+
+/**
+ * The facts a host name check needs: `entry.facts`, with every SAN name when the facts keep only
+ * the first {@link MAX_SAN_NAMES} (a name past the cap must still match).
+ */
+export function hostnameFacts(entry: ParsedCertificate): CertificateFacts {
+  if (!entry.facts.sanTruncated) return entry.facts;
+  const raw = entry.structure.extensions.find((e) => e.oid === EXTENSION_OIDS.subjectAltName);
+  const all = raw ? readSubjectAltName(raw.value, Infinity) : null;
+  return all ? { ...entry.facts, sanDns: all.dns, sanIp: all.ip } : entry.facts;
 }
 
 /** The facts of one DER certificate. Never throws: garbage gives `{ ok: false, error }`. */
@@ -160,7 +231,7 @@ export class CertificateCache {
     return typeof entry === 'string' ? { ok: false, error: entry } : { ok: true, value: entry.facts };
   }
 
-  /** The @peculiar/x509 certificate of `der`, or null when it does not parse. */
+  /** The @peculiar/x509 certificate of `der`, or null when it does not parse or the library refused it. */
   parsed(der: Uint8Array): x509.X509Certificate | null {
     const entry = this.entry(der);
     return typeof entry === 'string' ? null : entry.certificate;

@@ -1,4 +1,12 @@
-import { children, decodeOid, readAlgorithmIdentifier, readElement, type DerElement } from './der.js';
+import { children, decodeOid, offsetBeyondDepth, readAlgorithmIdentifier, readElement, type DerElement } from './der.js';
+
+/**
+ * Deepest nesting of constructed elements a certificate may have, primitive contents not
+ * counted. Real certificates stay under 10 (Certificate > TBSCertificate > [3] > Extensions >
+ * Extension; explicit EC curve parameters reach 7); deeper DER is refused before anything
+ * recursive (asn1js, under @peculiar/x509) sees it.
+ */
+export const MAX_CERTIFICATE_DEPTH = 32;
 
 /** One extension as it is encoded, before any interpretation. */
 export interface RawExtension {
@@ -17,6 +25,14 @@ export interface CertificateStructure {
   /** For id-ecPublicKey: the namedCurve OID; null otherwise or for explicit curve parameters. */
   publicKeyCurveOid: string | null;
   extensions: RawExtension[];
+  /** The TBSCertificate fields the facts are read from when @peculiar/x509 refuses the certificate. */
+  fields: {
+    serialNumber: DerElement;
+    issuer: DerElement;
+    validity: DerElement;
+    subject: DerElement;
+    subjectPublicKeyInfo: DerElement;
+  };
 }
 
 /**
@@ -32,6 +48,8 @@ export interface CertificateStructure {
  * Returns a reason string when the bytes do not have this shape.
  */
 export function readCertificateStructure(der: Uint8Array): CertificateStructure | string {
+  const tooDeep = offsetBeyondDepth(der, MAX_CERTIFICATE_DEPTH);
+  if (tooDeep >= 0) return `DER nested more than ${MAX_CERTIFICATE_DEPTH} levels deep (offset ${tooDeep}): not a certificate`;
   const certificate = readElement(der, 0);
   if (!certificate || certificate.tag !== 0x30) return 'not a DER SEQUENCE';
   if (certificate.end !== der.length) return `${der.length - certificate.end} trailing bytes after the certificate`;
@@ -43,6 +61,10 @@ export function readCertificateStructure(der: Uint8Array): CertificateStructure 
   if (!tbs) return 'unreadable tbsCertificate';
   let i = tbs[0]?.tag === 0xa0 ? 1 : 0;
   // serialNumber, signature, issuer, validity, subject, then subjectPublicKeyInfo.
+  const [serialNumber, , issuer, validity, subject] = tbs.slice(i, i + 5);
+  if (serialNumber?.tag !== 0x02) return 'missing serialNumber';
+  if (issuer?.tag !== 0x30 || subject?.tag !== 0x30) return 'missing issuer or subject Name';
+  if (validity?.tag !== 0x30) return 'missing validity';
   i += 5;
   const spkiElement = tbs[i];
   if (!spkiElement || spkiElement.tag !== 0x30) return 'missing subjectPublicKeyInfo';
@@ -70,6 +92,7 @@ export function readCertificateStructure(der: Uint8Array): CertificateStructure 
     publicKeyAlgorithmOid: keyAlgorithm.oid,
     publicKeyCurveOid: curveOid,
     extensions,
+    fields: { serialNumber, issuer, validity, subject, subjectPublicKeyInfo: spkiElement },
   };
 }
 

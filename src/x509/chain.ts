@@ -1,4 +1,4 @@
-import { CertificateCache, type ParsedCertificate } from './certificate-facts.js';
+import { CertificateCache, hostnameFacts, type ParsedCertificate } from './certificate-facts.js';
 import type { CertificateFacts } from './types.js';
 import { matchHostname } from './hostname.js';
 import { checkSignature, type SignatureOutcome } from './signature-check.js';
@@ -131,7 +131,7 @@ export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOpt
   let anchor: { entry: ParsedCertificate; sentIndex: number | null } | null = null;
   let end: 'anchor' | 'self-signed' | 'bad-signature' | 'missing-issuer' = 'missing-issuer';
   let rejectedIssuer: Link | null = null;
-  const unverified: { child: number; issuer: string }[] = [];
+  const unverified: { child: number; issuer: string; partial: boolean }[] = [];
 
   for (let guard = 0; guard <= chain.length; guard++) {
     if (options.trustStore.has(current.facts.sha256)) {
@@ -158,7 +158,7 @@ export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOpt
       if (current.facts.selfIssued) {
         const own = await verify(current, current);
         if (own !== 'invalid') {
-          if (own === 'unsupported') unverified.push({ child: currentIndex, issuer: 'itself' });
+          if (own === 'unsupported') unverified.push({ child: currentIndex, issuer: 'itself', partial: current.certificate === null });
           end = 'self-signed';
           break;
         }
@@ -167,7 +167,9 @@ export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOpt
       end = rejectedIssuer ? 'bad-signature' : 'missing-issuer';
       break;
     }
-    if (chosen.outcome === 'unsupported') unverified.push({ child: currentIndex, issuer: chosen.issuer.facts.subject });
+    if (chosen.outcome === 'unsupported') {
+      unverified.push({ child: currentIndex, issuer: chosen.issuer.facts.subject, partial: current.certificate === null || chosen.issuer.certificate === null });
+    }
     if (chosen.sentIndex === null) {
       // The root was also sent: it is part of the path as sent, not an unrelated extra.
       const sentCopy = entries.findIndex((e, i) => e !== null && !used.has(i) && e.facts.sha256 === chosen.issuer.facts.sha256);
@@ -262,23 +264,25 @@ export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOpt
   if (anchor && anchor.sentIndex === null) judged.push(anchor);
   for (const { entry, sentIndex } of judged) {
     const who = sentIndex === null ? `the trust anchor ${entry.facts.subject}` : `certificate #${sentIndex} (${entry.facts.subject})`;
-    if (at > entry.certificate.notAfter.getTime()) {
+    if (at > entry.notAfter.getTime()) {
       verdict.problems.push({ kind: 'expired', certIndex: sentIndex, detail: `${who} expired at ${entry.facts.notAfter}, before ${options.at.toISOString()}` });
-    } else if (at < entry.certificate.notBefore.getTime()) {
+    } else if (at < entry.notBefore.getTime()) {
       verdict.problems.push({ kind: 'not-yet-valid', certIndex: sentIndex, detail: `${who} is valid only from ${entry.facts.notBefore}, after ${options.at.toISOString()}` });
     }
   }
 
   if (host !== null) {
-    const match = matchHostname(host, leaf.facts);
+    const match = matchHostname(host, hostnameFacts(leaf));
     if (!match.matches) verdict.problems.push({ kind: 'hostname-mismatch', certIndex: 0, detail: match.reason });
   }
 
-  for (const { child, issuer } of unverified) {
+  for (const { child, issuer, partial } of unverified) {
     verdict.findings.push({
       kind: 'signature-not-verified',
       certIndex: child,
-      detail: `the ${entries[child]!.facts.signatureAlgorithm} signature of certificate #${child} by ${issuer} was not verified: WebCrypto has no such algorithm`,
+      detail:
+        `the ${entries[child]!.facts.signatureAlgorithm} signature of certificate #${child} by ${issuer} was not verified: ` +
+        (partial ? 'a certificate of the pair is only partly readable' : 'WebCrypto has no such algorithm'),
     });
   }
   verdict.findings.push(...pathFindings(path.map((i) => entries[i]!), path, anchor?.sentIndex ?? null, options.purpose));
@@ -341,8 +345,8 @@ function pathFindings(
       if (facts.keyUsage.length > 0 && !needed.some((u) => facts.keyUsage.includes(u))) {
         findings.push({ kind: 'key-usage', certIndex: index, detail: `the leaf's keyUsage (${facts.keyUsage.join(', ')}) has none of ${needed.join(', ')}` });
       }
-      const days = (entry.certificate.notAfter.getTime() - entry.certificate.notBefore.getTime()) / DAY_MS;
-      if (purpose === 'server' && facts.isCA !== true && entry.certificate.notBefore.getTime() >= MAX_LEAF_DAYS_SINCE && days > MAX_LEAF_DAYS) {
+      const days = (entry.notAfter.getTime() - entry.notBefore.getTime()) / DAY_MS;
+      if (purpose === 'server' && facts.isCA !== true && entry.notBefore.getTime() >= MAX_LEAF_DAYS_SINCE && days > MAX_LEAF_DAYS) {
         findings.push({
           kind: 'validity-too-long',
           certIndex: index,

@@ -82,3 +82,58 @@ export function readAlgorithmIdentifier(
   const oid = decodeOid(bytes.subarray(oidElement.valueStart, oidElement.end));
   return oid ? { oid, parameters: parts[1] ?? null } : null;
 }
+
+/**
+ * The offset of the first constructed element nested more than `maxDepth` levels deep in
+ * `bytes` (whose top-level elements are at depth 1), or -1 when none is. Walks with an explicit
+ * stack of parent ends, never by recursion, so a 30,000-level "certificate" costs one linear
+ * pass and no call stack. Primitive contents (OCTET STRING, BIT STRING: where extensions and keys
+ * hold their own DER) are not entered. Bytes that stop being DER end the walk: the structure
+ * reader then says what is wrong with them.
+ */
+export function offsetBeyondDepth(bytes: Uint8Array, maxDepth: number): number {
+  const ends: number[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    while (ends.length > 0 && at >= ends[ends.length - 1]!) ends.pop();
+    const element = readElement(bytes, at, ends.length > 0 ? ends[ends.length - 1]! : bytes.length);
+    if (!element) return -1;
+    if ((element.tag & 0x20) !== 0) {
+      if (ends.length + 1 > maxDepth) return element.start;
+      ends.push(element.end);
+      at = element.valueStart;
+    } else {
+      at = element.end;
+    }
+  }
+  return -1;
+}
+
+/**
+ * RFC 5280 §4.1.2.5: UTCTime (tag 0x17) YYMMDDHHMMSSZ, years 50-99 being 19xx, and
+ * GeneralizedTime (tag 0x18) YYYYMMDDHHMMSSZ. Certificates must use exactly these forms;
+ * fractional seconds and offsets, which some old CAs wrote anyway, are accepted too.
+ * Null when the value is no time.
+ */
+export function decodeTime(tag: number, value: Uint8Array): Date | null {
+  const text = Buffer.from(value).toString('latin1');
+  const m =
+    tag === 0x17
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/.exec(text)
+      : tag === 0x18
+        ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,]\d+)?(Z|[+-]\d{4})?$/.exec(text)
+        : null;
+  if (!m) return null;
+  let year = Number(m[1]);
+  if (tag === 0x17) year += year < 50 ? 2000 : 1900;
+  const [month, day, hour, minute] = [m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number];
+  const second = m[6] === undefined ? 0 : Number(m[6]);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const zone = m[7];
+  if (zone !== undefined && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    ms -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;
+  }
+  return new Date(ms);
+}

@@ -24,15 +24,19 @@ export async function checkSignature(child: ParsedCertificate, issuer: ParsedCer
     const curve = issuer.structure.publicKeyCurveOid;
     if (!curve || !NAMED_CURVES[curve]?.webCrypto) return 'unsupported';
   }
+  // Certificates @peculiar/x509 refused have facts from the DER reader only: nothing to verify with.
+  const childCertificate = child.certificate;
+  const issuerCertificate = issuer.certificate;
+  if (!childCertificate || !issuerCertificate) return 'unsupported';
   let publicKey: webcrypto.CryptoKey;
   try {
-    const algorithm = { ...issuer.certificate.publicKey.algorithm, ...child.certificate.signatureAlgorithm };
-    publicKey = await issuer.certificate.publicKey.export(algorithm, ['verify'], nodeCrypto);
+    const algorithm = { ...issuerCertificate.publicKey.algorithm, ...childCertificate.signatureAlgorithm };
+    publicKey = await issuerCertificate.publicKey.export(algorithm, ['verify'], nodeCrypto);
   } catch {
     return 'unsupported';
   }
   try {
-    const ok = await child.certificate.verify({ publicKey, signatureOnly: true }, nodeCrypto);
+    const ok = await childCertificate.verify({ publicKey, signatureOnly: true }, nodeCrypto);
     return ok ? 'valid' : 'invalid';
   } catch {
     // The key imported, so the algorithm is supported: a signature WebCrypto cannot even decode

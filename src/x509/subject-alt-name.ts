@@ -9,20 +9,24 @@ import { children, readElement } from './der.js';
  *
  * Only dNSName and iPAddress take part in TLS server identity (RFC 9525 §6), so only they are
  * read; other choices are skipped whatever they hold. Returns null when the value is malformed.
+ * Names past `limit` (dNSName and iPAddress together) are counted in `total`, not kept.
  */
-export function readSubjectAltName(value: Uint8Array): { dns: string[]; ip: string[] } | null {
+export function readSubjectAltName(value: Uint8Array, limit = Infinity): { dns: string[]; ip: string[]; total: number } | null {
   const sequence = readElement(value, 0);
   if (!sequence || sequence.tag !== 0x30 || sequence.end !== value.length) return null;
   const names = children(value, sequence);
   if (!names) return null;
   const dns: string[] = [];
   const ip: string[] = [];
+  let total = 0;
   for (const name of names) {
+    if (name.tag !== 0x82 && name.tag !== 0x87) continue;
+    if (total++ >= limit) continue;
     const content = value.subarray(name.valueStart, name.end);
     if (name.tag === 0x82) dns.push(Buffer.from(content).toString('latin1'));
-    else if (name.tag === 0x87) ip.push(formatIpAddress(content));
+    else ip.push(formatIpAddress(content));
   }
-  return { dns, ip };
+  return { dns, ip, total };
 }
 
 /**

@@ -9,10 +9,17 @@ export interface CertificateFacts {
   serialNumber: string;
   notBefore: string;
   notAfter: string;
-  /** subjectAltName dNSName entries, in order. */
+  /** subjectAltName dNSName entries, in order (with sanIp, at most MAX_SAN_NAMES: see sanTruncated). */
   sanDns: string[];
   /** subjectAltName iPAddress entries as text. */
   sanIp: string[];
+  /**
+   * Present (true) when the certificate has more dNSName + iPAddress entries than the facts keep
+   * (MAX_SAN_NAMES, 1,000): sanDns and sanIp hold the first ones in order, sanTotal counts all.
+   * Added after the first contract: optional, absent means the lists are complete.
+   */
+  sanTruncated?: true;
+  sanTotal?: number;
   keyType: 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'unknown';
   /** RSA modulus bits, EC curve bits, ... */
   keyBits: number | null;
@@ -30,4 +37,10 @@ export interface CertificateFacts {
    * guessed). Added after the first contract: optional, absent means none.
    */
   unreadableExtensions?: string[];
+  /**
+   * Present when the facts are partial: @peculiar/x509 refused the certificate, the project's
+   * own DER reader gave the fields above, and its signature cannot be checked. Says why.
+   * Added after the first contract: optional, absent means a full parse.
+   */
+  problem?: string;
 }
