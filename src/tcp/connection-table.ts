@@ -4,7 +4,7 @@
  * connection's StreamConsumer.
  */
 import { Connection, hash4, key6 } from './connection.js';
-import type { DirectionReassembler, ReassemblyContext } from './direction-reassembler.js';
+import { DEFAULT_MAX_RECENT_COPIES, type DirectionReassembler, type ReassemblyContext } from './direction-reassembler.js';
 import { roleFromPayload, serverByPorts } from './role-detection.js';
 import type { CloseEvent, ConsumerFactory } from './stream-types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../net/tcp-segment.js';
@@ -18,6 +18,11 @@ export interface TcpOptions {
   /** Out-of-order bytes held over all connections (default 256 MiB). */
   maxPendingBytesTotal?: number;
   /**
+   * Directions that may keep a copy of their last RECENT_BYTES (4 KiB) delivered bytes at once
+   * (default 4096, i.e. 16 MiB), to tell when a retransmission differs from what was delivered.
+   */
+  maxRecentCopies?: number;
+  /**
    * Capture-time seconds after a connection's last packet when it may be forgotten (default
    * 600): a live connection is then ended (as at the end of the capture) and an ended one's
    * tombstone dropped. Only checked when the table grows, so small captures never expire.
@@ -30,6 +35,13 @@ export interface TcpOptions {
    * data the peer already had in flight (often an alert or close_notify) is still delivered.
    */
   resetGraceSeconds?: number;
+  /**
+   * Ended connections remembered for numbering (default 16384, about 1.5 KB each); beyond it the
+   * oldest are forgotten, so a capture of a million short connections keeps flat memory. A stray
+   * packet on the 4-tuple of a forgotten connection starts a new stream, where Wireshark would
+   * count it in the old one.
+   */
+  maxTombstones?: number;
 }
 
 /** Counters of a table, for tests and monitoring. */
@@ -67,6 +79,10 @@ export class ConnectionTable {
   /** Connections that saw a RST, in order of their first RST; ended once the grace has passed. */
   private resetQueue: Connection[] = [];
   private resetHead = 0;
+  private readonly maxTombstones: number;
+  /** Ended connections in the order they ended, oldest first from `tombstoneHead`. */
+  private tombstoneQueue: Connection[] = [];
+  private tombstoneHead = 0;
 
   constructor(private readonly factory: ConsumerFactory, options: TcpOptions) {
     this.ctx = {
@@ -74,10 +90,13 @@ export class ConnectionTable {
       maxHeldPerDirection: options.maxPendingBytesPerDirection ?? 4 * MIB,
       heldTotal: 0,
       holding: new Set<DirectionReassembler>(),
+      maxRecentCopies: options.maxRecentCopies ?? DEFAULT_MAX_RECENT_COPIES,
+      recentCopies: 0,
     };
     this.maxTotal = options.maxPendingBytesTotal ?? 256 * MIB;
     this.idleTimeout = options.idleTimeoutSeconds ?? 600;
     this.resetGrace = options.resetGraceSeconds ?? 2;
+    this.maxTombstones = Math.max(0, options.maxTombstones ?? 16384);
   }
 
   /** Current counters. */
@@ -117,7 +136,23 @@ export class ConnectionTable {
     if (!conn.ended) this.process(conn, seg, o);
     if (this.resetHead < this.resetQueue.length) this.endResetConnections(seg.tsSec + seg.tsNsec / 1e9);
     if (this.ctx.heldTotal > this.maxTotal) this.shedTotal(seg.frame);
+    if (this.tombstones > this.maxTombstones) this.forgetOldTombstones();
     if (this.live + this.tombstones >= this.sweepAt) this.sweep(seg.tsSec);
+  }
+
+  /** Drops the oldest tombstones down to the cap. */
+  private forgetOldTombstones(): void {
+    const queue = this.tombstoneQueue;
+    while (this.tombstones > this.maxTombstones && this.tombstoneHead < queue.length) {
+      const conn = queue[this.tombstoneHead++]!;
+      if (conn.forgotten) continue;
+      this.tombstones--;
+      this.remove(conn);
+    }
+    if (this.tombstoneHead > 1024 && this.tombstoneHead * 2 > queue.length) {
+      this.tombstoneQueue = queue.slice(this.tombstoneHead);
+      this.tombstoneHead = 0;
+    }
   }
 
   /**
@@ -150,6 +185,8 @@ export class ConnectionTable {
     this.v6.clear();
     this.last = null;
     this.tombstones = 0;
+    this.tombstoneQueue = [];
+    this.tombstoneHead = 0;
     this.finished = true;
   }
 
@@ -242,6 +279,7 @@ export class ConnectionTable {
     conn.ended = true;
     this.live--;
     this.tombstones++;
+    if (!this.finished) this.tombstoneQueue.push(conn);
     const consumer = conn.consumer!;
     conn.flows[0].release();
     conn.flows[1].release();
@@ -270,6 +308,7 @@ export class ConnectionTable {
   }
 
   private remove(conn: Connection): void {
+    conn.forgotten = true;
     if (this.last === conn) this.last = null;
     if (conn.ipVersion === 6) {
       this.v6.delete(key6(conn.a6, conn.aPort, conn.b6, conn.bPort));

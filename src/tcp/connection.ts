@@ -5,7 +5,7 @@
  * which of A and B is the client is decided later (see ConnectionTable).
  */
 import { DirectionReassembler, type ReassemblyContext } from './direction-reassembler.js';
-import type { StreamConsumer, StreamControl, TcpConnectionInfo } from './stream-types.js';
+import type { Direction, StreamConsumer, StreamControl, TcpConnectionInfo } from './stream-types.js';
 import { ipv4ToString, type TcpSegment } from '../net/tcp-segment.js';
 
 /** Wireshark's per-direction base sequence number is unset (real bases are 0 .. 2^32-1). */
@@ -35,6 +35,8 @@ export class Connection {
   aIsClient = true;
   consumer: StreamConsumer | null = null;
   ended = false;
+  /** Removed from the table (replaced, expired or past the tombstone cap). */
+  forgotten = false;
   /** Capture time (seconds) of the first RST; -1 when none. */
   resetAt = -1;
 
@@ -46,8 +48,7 @@ export class Connection {
     this.b6 = seg.dst6;
     this.aPort = seg.srcPort;
     this.bPort = seg.dstPort;
-    const connId = (): number => this.id;
-    this.flows = [new DirectionReassembler(ctx, connId), new DirectionReassembler(ctx, connId)];
+    this.flows = [new DirectionReassembler(ctx, id), new DirectionReassembler(ctx, id)];
     const aIp = seg.ipVersion === 4 ? ipv4ToString(seg.src4) : seg.src6;
     const bIp = seg.ipVersion === 4 ? ipv4ToString(seg.dst4) : seg.dst6;
     this.info = {
@@ -67,11 +68,7 @@ export class Connection {
       packets: 0,
       closes: [],
     };
-    this.control = {
-      skip: (direction, n) => {
-        this.flows[this.aIsClient ? direction : direction ^ 1]!.skip(n);
-      },
-    };
+    this.control = new ConnectionControl(this);
   }
 
   /** True when the segment's endpoints are this connection's, in either direction. */
@@ -96,6 +93,16 @@ export class Connection {
     info.serverPort = aIsClient ? this.bPort : this.aPort;
     this.flows[0].direction = aIsClient ? 0 : 1;
     this.flows[1].direction = aIsClient ? 1 : 0;
+  }
+}
+
+/** The consumer's handle on its connection: directions are client/server, flows are A/B. */
+class ConnectionControl implements StreamControl {
+  constructor(private readonly conn: Connection) {}
+
+  skip(direction: Direction, n: number): void {
+    const conn = this.conn;
+    conn.flows[conn.aIsClient ? direction : direction ^ 1]!.skip(n);
   }
 }
 
