@@ -51,9 +51,14 @@ export function readOracle(file: string): Map<number, OracleStream> {
       streams.set(id, s);
     }
     const types = list(c[9]).map(Number);
+    // SSLv2 records (version 0x0002) number their messages differently: 4 is SERVER-HELLO and 2
+    // is CLIENT-MASTER-KEY (draft-hickman-netscape-ssl-00), so a v2 row with type 2 is no ServerHello.
+    const recordVersionsOfRow = list(c[8]);
+    const sslv2Row = recordVersionsOfRow.length > 0 && recordVersionsOfRow.every((v) => v === '0x0002');
+    const isServerHello = types.includes(sslv2Row ? 4 : 2);
     if (s.client === null) {
       if (types.includes(1)) s.client = src;
-      else if (types.includes(2)) s.client = `${c[5] || c[6]}|${c[7]}`;
+      else if (isServerHello) s.client = `${c[5] || c[6]}|${c[7]}`;
     }
     // Rows before the direction is known (e.g. a capture starting mid-handshake) count as server.
     const fromClient = s.client === src;
@@ -69,7 +74,7 @@ export function readOracle(file: string): Map<number, OracleStream> {
       s.offeredSuites = suites;
       s.chAlpn = alpn;
       s.sni = list(c[12])[0] ?? null;
-    } else if (types.includes(2) && s.shVersion === null) {
+    } else if (isServerHello && s.shVersion === null) {
       s.shVersion = versions[0] ?? null;
       s.shSupportedVersion = supported[0] ?? null;
       s.chosenSuite = suites[0] ?? null;
