@@ -16,6 +16,7 @@ import {
 } from '../tls/registry/index.js';
 import type { ConnectionReport } from './schema.js';
 import { isoTime } from './time.js';
+import type { WarningSink } from './warning.js';
 
 const sideOf = (d: Direction): 'client' | 'server' => (d === 0 ? 'client' : 'server');
 
@@ -55,19 +56,30 @@ function serverHelloReport(h: ServerHelloModel): NonNullable<ConnectionReport['s
   };
 }
 
-/** Builds one connection of the report. */
+/**
+ * Builds one connection of the report.
+ * @param warn receives a warning for each certificate that cannot be read (left out of
+ *   `certificates`) or was read only in part (listed, with its `problem`), with the frame of
+ *   its Certificate message.
+ */
 export function connectionReport(
   model: TlsConnectionModel,
   diagnosis: Diagnosis,
   cache: CertificateCache,
+  warn?: WarningSink,
 ): ConnectionReport {
   const tcp = model.tcp;
   const certificates: ConnectionReport['certificates'] = [];
   for (const msg of model.certificates) {
     msg.chain.forEach((der, index) => {
       const facts = cache.facts(der);
-      if (!facts.ok) return;
+      const which = `connection ${tcp.id}: ${sideOf(msg.direction)} certificate ${index} (${der.length} bytes) of the Certificate message in frame ${msg.frame}`;
+      if (!facts.ok) {
+        warn?.(msg.frame, `${which} cannot be read: ${facts.error}; it is left out of the report's certificates`);
+        return;
+      }
       const f = facts.value;
+      if (f.problem !== undefined) warn?.(msg.frame, `${which} (${f.subject}) was read only in part: ${f.problem}`);
       certificates.push({
         frame: msg.frame,
         sentBy: sideOf(msg.direction),
@@ -83,6 +95,9 @@ export function connectionReport(
         keyBits: f.keyBits,
         signatureAlgorithm: f.signatureAlgorithm,
         isCA: f.isCA,
+        ...(f.problem !== undefined ? { problem: f.problem } : {}),
+        ...(f.sanTruncated ? { sanTruncated: true } : {}),
+        ...(f.sanTotal !== undefined ? { sanTotal: f.sanTotal } : {}),
       });
     });
   }

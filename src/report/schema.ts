@@ -83,6 +83,15 @@ export const certificateSchema = z.object({
   keyBits: z.number().int().nullable(),
   signatureAlgorithm: z.string(),
   isCA: z.boolean().nullable(),
+  /**
+   * Present when the certificate was read only in part (the X.509 library refused it; the
+   * fields above come from a plain DER reader and its signature cannot be checked): why.
+   */
+  problem: z.string().optional(),
+  /** Present (true) when `san` lists only the first names: the certificate has `sanTotal`. */
+  sanTruncated: z.boolean().optional(),
+  /** Number of subjectAltName DNS and IP entries in the certificate, present with `sanTruncated`. */
+  sanTotal: z.number().int().min(0).optional(),
 });
 
 export const alertSchema = z.object({

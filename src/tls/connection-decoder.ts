@@ -25,6 +25,7 @@ import type {
   Seen,
   ServerHelloModel,
   TlsConnectionModel,
+  UndecodedMessageModel,
 } from './model.js';
 import { ContentType, RECORD_HEADER_LENGTH, parseRecordHeader } from './record-header.js';
 import {
@@ -33,14 +34,14 @@ import {
   parseSslv2RecordHeader,
   parseSslv2ServerHello,
 } from './sslv2-client-hello.js';
-import { HandshakeAssembler, type AssembledMessage } from './handshake-assembler.js';
+import { HandshakeAssembler, type AssembledMessage, type HeaderSink } from './handshake-assembler.js';
 import { HandshakeType } from './handshake-header.js';
 import { parseHandshakeBody, type HandshakeContext } from './handshake-message.js';
 import { classifyStreamStart, describeNonTlsStart } from './stream-start.js';
 import { classifyClientHelloStart, CLIENT_HELLO_START_BYTES } from './client-hello-start.js';
 import { PreambleSide, describePreamble } from './plaintext-preamble.js';
 import { ALERT_LENGTH } from './alert.js';
-import { alertDescriptionName, alertLevelName } from './registry/index.js';
+import { alertDescriptionName, alertLevelName, handshakeTypeName } from './registry/index.js';
 
 /** Options of {@link createTlsConsumer}. */
 export interface TlsConsumerOptions {
@@ -211,9 +212,13 @@ class DirectionState {
   /** Objects created for messages of the handshake record under way: their frame is the record's last. */
   readonly inRecord: Seen[] = [];
   readonly assembler: HandshakeAssembler;
+  /** Frame that carried the header of the handshake message under way. */
+  messageFrame = 0;
+  /** The message under way once known to be undecodable (too large, or hit by a gap). */
+  openLoss: UndecodedMessageModel | null = null;
 
-  constructor(maxMessageBytes: number, sink: (m: AssembledMessage) => void) {
-    this.assembler = new HandshakeAssembler(maxMessageBytes, sink);
+  constructor(maxMessageBytes: number, sink: (m: AssembledMessage) => void, onHeader: HeaderSink) {
+    this.assembler = new HandshakeAssembler(maxMessageBytes, sink, onHeader);
   }
 }
 
@@ -226,6 +231,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
   private readonly dirs: [DirectionState, DirectionState];
   private readonly maxCertificates: number;
   private readonly maxEvents: number;
+  private readonly maxHandshakeBytes: number;
   private where: Where = { frame: 0, tsSec: 0, tsNsec: 0 };
   private tls13 = false;
   private sslv2Connection = false;
@@ -245,11 +251,12 @@ export class TlsConnectionDecoder implements StreamConsumer {
     private readonly options: TlsConsumerOptions,
   ) {
     const maxBytes = options.maxHandshakeBytes ?? DEFAULT_MAX_HANDSHAKE_BYTES;
+    this.maxHandshakeBytes = maxBytes;
     this.maxCertificates = options.maxCertificates ?? DEFAULT_MAX_CERTIFICATES;
     this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
     this.dirs = [
-      new DirectionState(maxBytes, (m) => this.onHandshakeMessage(0, m)),
-      new DirectionState(maxBytes, (m) => this.onHandshakeMessage(1, m)),
+      new DirectionState(maxBytes, (m) => this.onHandshakeMessage(0, m), (t, l, big) => this.onHandshakeHeader(0, t, l, big)),
+      new DirectionState(maxBytes, (m) => this.onHandshakeMessage(1, m), (t, l, big) => this.onHandshakeHeader(1, t, l, big)),
     ];
     this.model = {
       tcp: info,
@@ -276,6 +283,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
       renegotiation: false,
       gaps: [],
       snaplenCut: false,
+      undecodedMessages: [],
       problems: [],
     };
   }
@@ -1139,13 +1147,63 @@ export class TlsConnectionDecoder implements StreamConsumer {
 
   private handshakeGap(direction: Direction, missing: number, frame: number, snaplen: boolean): void {
     const d = this.dirs[direction];
+    // The loss record must exist before gap() may end the message (and close it).
+    const open = d.assembler.current ? this.openLoss(direction, 'gap') : null;
     const hit = d.assembler.gap(missing);
     if (snaplen) this.model.snaplenCut = true;
+    if (open && hit) {
+      open.missingBytes += hit.missingInMessage;
+      open.gapFrames.push(frame);
+      // Its last bytes fell in the hole: it ends where the hole is reported.
+      if (hit.ended) open.lastFrame = frame;
+    }
     this.problem(
       frame,
-      hit >= 0
-        ? `${missing} bytes missing inside a ${this.side(direction)} handshake message of type ${hit}${snaplen ? ' (cut by the snapshot length)' : ''}: the message is lost`
+      hit
+        ? `${missing} bytes missing inside a ${this.side(direction)} handshake message of type ${hit.type} (${handshakeTypeName(hit.type)}, header in frame ${d.messageFrame})${snaplen ? ' (cut by the snapshot length)' : ''}: the message is lost`
         : `${missing} bytes missing in the ${this.side(direction)} handshake stream${snaplen ? ' (cut by the snapshot length)' : ''}: messages there are lost`,
+    );
+  }
+
+  /**
+   * The record of the message under way as undecodable, made on first need; a message hit by
+   * several holes keeps one record.
+   */
+  private openLoss(direction: Direction, reason: UndecodedMessageModel['reason']): UndecodedMessageModel {
+    const d = this.dirs[direction];
+    if (d.openLoss) return d.openLoss;
+    const { type, length } = d.assembler.current!;
+    const loss: UndecodedMessageModel = {
+      direction,
+      type,
+      length,
+      reason,
+      firstFrame: d.messageFrame,
+      lastFrame: null,
+      missingBytes: 0,
+      gapFrames: [],
+      cap: reason === 'too-large' ? this.maxHandshakeBytes : null,
+    };
+    d.openLoss = loss;
+    const all = this.model.undecodedMessages!;
+    if (all.length < this.maxEvents) all.push(loss);
+    return loss;
+  }
+
+  /**
+   * A handshake header was read. One over the cap is reported now, with its declared length:
+   * its end may lie megabytes on, past the end of the capture.
+   */
+  private onHandshakeHeader(direction: Direction, type: number, length: number, tooLarge: boolean): void {
+    const d = this.dirs[direction];
+    d.messageFrame = this.where.frame;
+    d.openLoss = null;
+    if (!tooLarge) return;
+    this.openLoss(direction, 'too-large');
+    this.pushMessage({ ...this.seen(direction), type, length });
+    this.problem(
+      this.where.frame,
+      `${this.side(direction)} handshake message of type ${type} (${handshakeTypeName(type)}) declares ${length} bytes, over the ${this.maxHandshakeBytes}-byte cap: not decoded, its body is skipped`,
     );
   }
 
@@ -1162,15 +1220,16 @@ export class TlsConnectionDecoder implements StreamConsumer {
   private onHandshakeMessage(direction: Direction, m: AssembledMessage): void {
     if (m.type === HandshakeType.client_key_exchange) this.dirs[direction].sentClientKeyExchange = true;
     const where = this.seen(direction);
-    // A message cut by a gap is reported as a problem (handshakeGap), not listed as seen.
-    if (m.dropped === 'gap') return;
-    this.pushMessage({ ...where, type: m.type, length: m.length });
-    if (!m.body) {
-      if (m.dropped === 'too-large') {
-        this.problem(where.frame, `${this.side(direction)} handshake message of type ${m.type} is ${m.length} bytes, over the ${this.options.maxHandshakeBytes ?? DEFAULT_MAX_HANDSHAKE_BYTES}-byte cap: not decoded`);
-      }
-      return;
+    const d = this.dirs[direction];
+    if (d.openLoss) {
+      d.openLoss.lastFrame = where.frame;
+      d.openLoss = null;
     }
+    // A message cut by a gap is reported as a problem (handshakeGap), not listed as seen; one
+    // over the cap was listed and reported when its header was read (onHandshakeHeader).
+    if (m.dropped) return;
+    this.pushMessage({ ...where, type: m.type, length: m.length });
+    if (!m.body) return;
     const r = parseHandshakeBody(m.type, m.body, this.context());
     if (!r.ok) {
       this.problem(where.frame, `malformed ${this.side(direction)} handshake message of type ${m.type}: ${r.incomplete ? 'truncated' : `${r.malformed} (offset ${r.offset})`}`);

@@ -21,6 +21,24 @@ export interface AssembledMessage {
 /** Receives each message when its last byte arrives. */
 export type MessageSink = (message: AssembledMessage) => void;
 
+/**
+ * Receives each message's header as soon as it is read: `tooLarge` says its body will be
+ * skipped unread, so the caller can report it at once instead of after the declared length
+ * (up to 16 MB, which a capture may never hold).
+ */
+export type HeaderSink = (type: number, length: number, tooLarge: boolean) => void;
+
+/** What a gap did to the message under way. */
+export interface GapHit {
+  type: number;
+  /** Declared body length of the message hit. */
+  length: number;
+  /** Bytes of the gap that fell inside the message. */
+  missingInMessage: number;
+  /** The gap reached (or passed) the message's end: the message is over. */
+  ended: boolean;
+}
+
 /** One direction's handshake reassembly. */
 export class HandshakeAssembler {
   private readonly header = new Uint8Array(HANDSHAKE_HEADER_LENGTH);
@@ -39,11 +57,17 @@ export class HandshakeAssembler {
   constructor(
     private readonly maxMessageBytes: number,
     private readonly sink: MessageSink,
+    private readonly onHeader?: HeaderSink,
   ) {}
 
   /** True when no message is partly read. */
   get idle(): boolean {
     return this.type < 0 && this.headerFill === 0;
+  }
+
+  /** The message under way (its header read), or null. */
+  get current(): { type: number; length: number } | null {
+    return this.type < 0 ? null : { type: this.type, length: this.length };
   }
 
   /** A new handshake record begins: after lost framing, assume a message starts here. */
@@ -109,30 +133,32 @@ export class HandshakeAssembler {
   /**
    * `missing` bytes of the handshake stream were never captured. When they fall inside the
    * message under way, that message is lost but framing survives (its length is known);
-   * otherwise framing is lost until the next handshake record. Returns the type of the
-   * message that was hit, or -1 when none had begun.
+   * otherwise framing is lost until the next handshake record. Returns what the gap did to the
+   * message under way, or null when none had begun.
    */
-  gap(missing: number): number {
-    const hit = this.type;
-    if (this.type >= 0) {
-      const left = this.discard > 0 ? this.discard : this.length - this.fill;
-      this.buffer = null;
-      this.fill = 0;
-      if (missing < left) {
-        this.discard = left - missing;
-        this.dropReason = 'gap';
-        return hit;
-      }
-      if (missing === left) {
-        this.dropReason = 'gap';
-        this.finish(null);
-        return hit;
-      }
-      this.dropReason = 'gap';
-      this.finish(null);
+  gap(missing: number): GapHit | null {
+    if (this.type < 0) {
+      this.reset();
+      this.lostUntilRecord = true;
+      return null;
     }
-    this.reset();
-    this.lostUntilRecord = true;
+    const hit: GapHit = { type: this.type, length: this.length, missingInMessage: 0, ended: false };
+    const left = this.discard > 0 ? this.discard : this.length - this.fill;
+    this.buffer = null;
+    this.fill = 0;
+    this.dropReason = 'gap';
+    if (missing < left) {
+      this.discard = left - missing;
+      hit.missingInMessage = missing;
+      return hit;
+    }
+    hit.missingInMessage = left;
+    hit.ended = true;
+    this.finish(null);
+    if (missing > left) {
+      this.reset();
+      this.lostUntilRecord = true;
+    }
     return hit;
   }
 
@@ -154,10 +180,12 @@ export class HandshakeAssembler {
     this.buffer = null;
     this.dropReason = null;
     this.discard = 0;
-    if (length > this.maxMessageBytes) {
+    const tooLarge = length > this.maxMessageBytes;
+    if (tooLarge) {
       this.discard = length;
       this.dropReason = 'too-large';
     }
+    this.onHeader?.(type, length, tooLarge);
   }
 
   private finish(body: Cursor | null): void {

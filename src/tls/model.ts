@@ -141,6 +141,30 @@ export interface EncryptedRecordCounts {
   applicationDataBytes: number;
 }
 
+/**
+ * A handshake message whose header was read but whose body was never decoded: over the size
+ * cap (skipped unread), or cut by bytes the capture misses. It is not in `messages` when cut
+ * by a gap (what was lost cannot be listed as seen); a too-large one is.
+ */
+export interface UndecodedMessageModel {
+  direction: Direction;
+  /** Handshake type from its header (1 ClientHello, 11 Certificate...). */
+  type: number;
+  /** Body length its header declares. */
+  length: number;
+  reason: 'too-large' | 'gap';
+  /** Frame carrying its header. */
+  firstFrame: number;
+  /** Frame carrying its last byte, or null when the stream ended before it. */
+  lastFrame: number | null;
+  /** Body bytes of it the capture misses (0 for a too-large message read whole). */
+  missingBytes: number;
+  /** The frame after each hole inside it (where the reassembler reported the hole). */
+  gapFrames: number[];
+  /** The cap it went over (reason 'too-large'), else null. */
+  cap: number | null;
+}
+
 /** Why a connection was judged not to be TLS. */
 export interface NotTlsModel {
   /** What the first bytes looked like: "HTTP/1.1 request", "SSH-2.0 banner", "unknown". */
@@ -213,6 +237,11 @@ export interface TlsConnectionModel {
   gaps: { direction: Direction; frame: number; bytes: number }[];
   /** Payload cut by the snaplen somewhere in the handshake. */
   snaplenCut: boolean;
+  /**
+   * Handshake messages begun but not decoded (too large, or cut by a gap), in order; absent
+   * in models built before this field existed.
+   */
+  undecodedMessages?: UndecodedMessageModel[];
   /** Problems decoding this connection (malformed record or message): text with frame. */
   problems: { frame: number; text: string }[];
 }

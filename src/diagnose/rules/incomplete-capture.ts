@@ -2,7 +2,55 @@
 import { alertText, sideOf } from '../describe.js';
 import { abortEvidence } from '../evidence.js';
 import { findAbort, sideSilent } from '../handshake-state.js';
-import type { Evidence, Hypothesis, Rule, RuleContext } from '../types.js';
+import type { TlsConnectionModel, UndecodedMessageModel } from '../../tls/model.js';
+import type { Evidence, Hypothesis, Remedy, Rule, RuleContext } from '../types.js';
+
+const CLIENT_HELLO = 1;
+
+/**
+ * The ClientHello when the capture holds it but it could not be decoded (cut by holes, or
+ * over the size cap): then the capture did not start after it, and saying so would be false.
+ */
+export function undecodedClientHello(c: TlsConnectionModel): UndecodedMessageModel | null {
+  if (c.clientHello) return null;
+  return c.undecodedMessages?.find((m) => m.direction === 0 && m.type === CLIENT_HELLO) ?? null;
+}
+
+const frames = (list: number[]): string => (list.length === 1 ? `frame ${list[0]}` : `frames ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`);
+
+/** "The ClientHello (frames 8-20) lost 1500 of its 3,086 bytes to 3 holes before frames 12, 16 and 20" and the like. */
+function undecodedHelloText(m: UndecodedMessageModel): string {
+  if (m.reason === 'too-large') {
+    return `the ClientHello (header in frame ${m.firstFrame}) declares ${m.length} bytes, over the analyzer's ${m.cap ?? 'size'}-byte cap, so it was not decoded and what the client offered is unknown`;
+  }
+  const span = m.lastFrame !== null && m.lastFrame !== m.firstFrame ? `frames ${m.firstFrame}-${m.lastFrame}` : `frame ${m.firstFrame}`;
+  const holes = m.gapFrames.length === 1 ? 'a hole' : `${m.gapFrames.length} holes`;
+  return `the ClientHello (${span}) is in the capture but lost ${m.missingBytes} of its ${m.length} bytes to ${holes} (before ${frames(m.gapFrames)}), so it cannot be decoded and what the client offered is unknown`;
+}
+
+function undecodedHelloEvidence(m: UndecodedMessageModel, c: TlsConnectionModel): Evidence[] {
+  if (m.reason === 'too-large') {
+    return [{ frame: m.firstFrame, text: `frame ${m.firstFrame}: the ClientHello header declares ${m.length} bytes (cap ${m.cap ?? '?'}): its body was skipped unread` }];
+  }
+  const out: Evidence[] = [{ frame: m.firstFrame, text: `frame ${m.firstFrame}: the ClientHello begins (${m.length} bytes declared)` }];
+  for (const f of m.gapFrames) {
+    const gap = c.gaps.find((g) => g.direction === 0 && g.frame === f);
+    out.push({ frame: f, text: `frame ${f}: ${gap ? `${gap.bytes} bytes` : 'bytes'} of the client's stream before this frame are missing from the capture, inside the ClientHello` });
+  }
+  return out;
+}
+
+function undecodedHelloRemedy(m: UndecodedMessageModel): Remedy[] {
+  if (m.reason === 'too-large') {
+    return [
+      { side: 'client', text: `A ClientHello of ${m.length} bytes is not what a TLS stack sends (they stay within a few KB): check what the client sends on this port.` },
+      { side: 'client', text: 'If the message is genuine, analyze again with a larger caps.maxHandshakeBytes.' },
+    ];
+  }
+  return [
+    { side: 'client', text: 'Segments of the ClientHello are missing (dropped by the capture, or their sequence numbers rewritten by a middlebox): capture again closer to the client, both directions, full packets: tcpdump -i any -s 0 -w out.pcap host <server>.' },
+  ];
+}
 
 function describeMissing(ctx: RuleContext): { text: string; frame: number } {
   const c = ctx.conn;
@@ -12,6 +60,8 @@ function describeMissing(ctx: RuleContext): { text: string; frame: number } {
       ? { text: 'The client opened the TCP connection and closed it without sending a ClientHello (a port check, or a client that gave up).', frame: fin.frame }
       : { text: 'No payload and no answer are in the capture: the TCP connection was not answered (or the capture missed the reply).', frame: c.tcp.firstFrame };
   }
+  const hello = undecodedClientHello(c);
+  if (hello) return { text: `The handshake cannot be judged: ${undecodedHelloText(hello)}.`, frame: hello.gapFrames[0] ?? hello.firstFrame };
   if (!c.clientHello) return { text: 'The capture starts after the ClientHello: the handshake is not in it.', frame: c.tcp.firstFrame };
   if (sideSilent(c, 'server')) return { text: "The capture holds only the client's side of the connection (asymmetric routing or a capture filter on one direction).", frame: c.clientHello.frame };
   if (sideSilent(c, 'client')) return { text: "The capture holds only the server's side of the connection.", frame: c.tcp.firstFrame };
@@ -30,13 +80,35 @@ export const incompleteCaptureRule: Rule = {
   evaluate(ctx) {
     const c = ctx.conn;
     const out: Hypothesis[] = [];
+    const hello = undecodedClientHello(c);
     if (ctx.outcome === 'incomplete') {
       const m = describeMissing(ctx);
-      out.push({ cause: 'incomplete-capture', abortedBy: null, confidence: 'high', summary: m.text, evidence: [{ frame: m.frame, text: `frame ${m.frame}: ${m.text}` }], remediation: REMEDY_CAPTURE, why: 'the capture does not show how the handshake ended' });
+      out.push({
+        cause: 'incomplete-capture',
+        abortedBy: null,
+        confidence: 'high',
+        summary: m.text,
+        evidence: hello ? undecodedHelloEvidence(hello, c) : [{ frame: m.frame, text: `frame ${m.frame}: ${m.text}` }],
+        remediation: hello ? undecodedHelloRemedy(hello) : REMEDY_CAPTURE,
+        why: hello ? 'the ClientHello is in the capture but cannot be decoded' : 'the capture does not show how the handshake ended',
+      });
       return out;
     }
     if (ctx.outcome !== 'failed') return out;
     const abort = findAbort(c);
+    if (hello) {
+      const sent = abort?.alert?.description != null ? ` (the ${abort.by} sent ${alertText(abort.alert.description)})` : '';
+      out.push({
+        cause: 'incomplete-capture',
+        abortedBy: abort ? abort.by : null,
+        confidence: 'medium',
+        summary: `The handshake failed${sent}, but ${undecodedHelloText(hello)}.`,
+        evidence: [...undecodedHelloEvidence(hello, c), ...(abort ? [abortEvidence(abort)] : [])].sort((a, b) => a.frame - b.frame),
+        remediation: undecodedHelloRemedy(hello),
+        why: 'the ClientHello is in the capture but cannot be decoded',
+      });
+      return out;
+    }
     if (!c.clientHello && c.kind === 'tls') {
       // A fatal alert proves the failure, but the hello that would explain it is not captured.
       out.push({
