@@ -35,6 +35,8 @@ export function renderConnection(c: ConnectionReport, style: TextStyle = plainSt
   const verdict = c.outcome === 'failed' ? style.bad(`FAILED: ${d.cause}`) : style.bold(`${c.outcome.toUpperCase()}: ${d.cause}`);
   lines.push(`${style.bold(head)}  ${verdict}  [${d.confidence} confidence]`);
   lines.push(`  ${d.summary}`);
+  // A STARTTLS or proxy exchange comes first: say so, the engineer may be debugging that layer.
+  if (c.plaintextPreamble) lines.push(`  TLS started after a plain ${c.plaintextPreamble.lookedLike} exchange (frame ${c.plaintextPreamble.tlsStartFrame})`);
   if (d.abortedBy) lines.push(`  aborted by the ${d.abortedBy}`);
   for (const e of d.evidence) lines.push(`  ${style.dim(`frame ${e.frame}:`)} ${e.text.replace(/^frame \d+:\s*/, '')}`);
   for (const r of d.remediation) lines.push(`  fix (${r.side}): ${r.text}`);

@@ -98,3 +98,13 @@ describe('the bundled sample', () => {
     expect(r.out).not.toMatch(/\x1b\[/);
   });
 });
+
+describe('text output', () => {
+  test('names the plaintext preamble of a STARTTLS connection', async () => {
+    const capture = path.join(ROOT, 'test/tls/fixtures/starttls');
+    const files = fs.existsSync(capture) ? fs.readdirSync(capture).filter((f) => f.endsWith('.pcap')) : [];
+    expect(files.length).toBeGreaterThan(0);
+    const outputs = await Promise.all(files.map(async (f) => (await cli([path.join(capture, f)])).out));
+    expect(outputs.join('\n')).toMatch(/TLS started after a plain SMTP/);
+  });
+});
