@@ -41,6 +41,7 @@ import { classifyStreamStart, describeNonTlsStart } from './stream-start.js';
 import { classifyClientHelloStart, CLIENT_HELLO_START_BYTES } from './client-hello-start.js';
 import { PreambleSide, describePreamble } from './plaintext-preamble.js';
 import { ALERT_LENGTH } from './alert.js';
+import { nullCipherMacLength } from './null-cipher.js';
 import { alertDescriptionName, alertLevelName, handshakeTypeName } from './registry/index.js';
 
 /** Options of {@link createTlsConsumer}. */
@@ -78,6 +79,10 @@ const MAX_SMALL_BODY = 64;
 const MID_STREAM_HUNT_CHUNKS = 16;
 /** Largest SSLv2 record body read in clear (CLIENT-HELLO, SERVER-HELLO with its certificate). */
 const MAX_SSLV2_CLEAR_BODY = 32 * 1024;
+/** RFC 5246 §6.2.1: a record's plaintext is at most 2^14 bytes (plus 1024 if compressed, excluded). */
+const MAX_PLAINTEXT_RECORD = 16384;
+/** The truncated_hmac extension (RFC 6066 §7). */
+const TRUNCATED_HMAC_EXTENSION = 4;
 
 /** True for TLS 1.3 and its drafts (0x7fNN), including Facebook's 0xfbNN / 0x7eNN experiments. */
 export function isTls13Version(version: number): boolean {
@@ -132,7 +137,9 @@ type BodyAction =
   | 'alert'
   | 'ccs'
   | 'skip'
-  | 'sslv2-clear';
+  | 'sslv2-clear'
+  /** A handshake record after CCS under a NULL-encryption suite: plaintext kept, MAC dropped. */
+  | 'null-handshake';
 
 interface RecordState {
   contentType: number;
@@ -142,6 +149,8 @@ interface RecordState {
   action: BodyAction;
   /** SSLv2 padding bytes at the end of the body. */
   padding: number;
+  /** MAC bytes trailing the content (NULL-encryption suite after CCS); 0 otherwise. */
+  mac: number;
 }
 
 /** A short type-23 record whose meaning (encrypted alert or not) is settled later. */
@@ -181,6 +190,14 @@ class DirectionState {
   ccsSeen = false;
   /** Encrypted handshake record after this direction's CCS (its Finished). */
   finishedSeen = false;
+  /**
+   * After this direction's CCS under a NULL-encryption suite: the MAC length trailing each
+   * record's clear content; 0 when records are encrypted (or not yet switched).
+   */
+  nullMac = 0;
+  /** Plaintext of the 'null-handshake' record under way. */
+  nullBody: Uint8Array | null = null;
+  nullFill = 0;
   /** TLS 1.3 / SSLv2: encrypted handshake records counted so far. */
   encryptedHandshakeRecords = 0;
   /** Frame of this direction's encrypted flight (TLS 1.3 client). */
@@ -344,13 +361,15 @@ export class TlsConnectionDecoder implements StreamConsumer {
       // The gap lies inside the current record: framing survives, only this record's content is hit.
       rec.remaining -= missingBytes;
       if (rec.action === 'handshake') this.handshakeGap(direction, missingBytes, frame, snaplen);
-      else if (rec.action === 'alert' || rec.action === 'ccs' || rec.action === 'sslv2-clear') {
+      else if (rec.action === 'alert' || rec.action === 'ccs' || rec.action === 'sslv2-clear' || rec.action === 'null-handshake') {
         this.problem(frame, `${missingBytes} bytes missing inside a ${this.side(direction)} record of type ${rec.contentType}: its content is lost`);
+        if (rec.action === 'null-handshake') this.nullHandshakeLost(direction, rec);
         rec.action = 'skip';
         if (snaplen) this.model.snaplenCut = true;
       }
       return;
     }
+    if (rec && rec.action === 'null-handshake') this.nullHandshakeLost(direction, rec);
     if (rec && rec.action === 'handshake') this.handshakeGap(direction, missingBytes, frame, snaplen);
     else if (!d.assembler.idle) this.handshakeGap(direction, missingBytes, frame, snaplen);
     else if (snaplen && !this.model.handshakeComplete) this.model.snaplenCut = true;
@@ -654,6 +673,14 @@ export class TlsConnectionDecoder implements StreamConsumer {
         case 'ccs':
           this.keepSmall(d, bytes, pos, n);
           break;
+        case 'null-handshake':
+          if (d.nullBody && d.nullFill < d.nullBody.length) {
+            // The MAC after the content is not kept.
+            const k = Math.min(n, d.nullBody.length - d.nullFill);
+            d.nullBody.set(bytes.subarray(pos, pos + k), d.nullFill);
+            d.nullFill += k;
+          }
+          break;
         case 'sslv2-clear':
           if (d.sslv2Body) {
             const k = Math.min(n, d.sslv2Body.length - d.sslv2Fill);
@@ -768,7 +795,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
     } else {
       this.sslv2Encrypted(direction, h.value.length);
     }
-    d.record = { contentType: -2, version: 0x0002, length: h.value.length, remaining: h.value.length, action, padding: h.value.padding };
+    d.record = { contentType: -2, version: 0x0002, length: h.value.length, remaining: h.value.length, action, padding: h.value.padding, mac: 0 };
     return k;
   }
 
@@ -794,9 +821,15 @@ export class TlsConnectionDecoder implements StreamConsumer {
 
   private startRecordBody(direction: Direction, d: DirectionState, contentType: number, version: number, length: number): void {
     let action: BodyAction = 'skip';
+    let mac = 0;
     switch (contentType) {
       case ContentType.handshake:
-        if (d.encrypted && !this.tls13) {
+        if (d.encrypted && !this.tls13 && d.nullMac > 0 && this.nullContentFits(direction, contentType, length, 4, 'a handshake message header')) {
+          action = 'null-handshake';
+          mac = d.nullMac;
+          d.nullBody = new Uint8Array(length - mac);
+          d.nullFill = 0;
+        } else if (d.encrypted && !this.tls13) {
           this.encryptedHandshakeRecord(direction, length);
         } else {
           action = 'handshake';
@@ -812,6 +845,11 @@ export class TlsConnectionDecoder implements StreamConsumer {
         // longer one before encryption is read too, and judged at its end by its levels.
         if (length === ALERT_LENGTH || (!d.encrypted && length % 2 === 0 && length <= MAX_SMALL_BODY)) {
           action = 'alert';
+          d.smallFill = 0;
+        } else if (d.encrypted && d.nullMac > 0 && this.nullContentFits(direction, contentType, length, ALERT_LENGTH, 'whole alerts', MAX_SMALL_BODY - d.nullMac, 2)) {
+          // NULL-encryption suite: alert(s) in clear, then the MAC.
+          action = 'alert';
+          mac = d.nullMac;
           d.smallFill = 0;
         } else {
           this.pushAlert({
@@ -832,7 +870,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
         // Heartbeat: framed and skipped.
         break;
     }
-    const rec: RecordState = { contentType, version, length, remaining: length, action, padding: 0 };
+    const rec: RecordState = { contentType, version, length, remaining: length, action, padding: 0, mac };
     d.record = rec;
     if (length === 0) {
       d.record = null;
@@ -855,16 +893,19 @@ export class TlsConnectionDecoder implements StreamConsumer {
     if (rec.action === 'ccs') {
       this.changeCipherSpec(direction, d.smallFill === 1 && d.small[0] === 1);
     } else if (rec.action === 'alert') {
+      // Under a NULL-encryption suite the MAC follows the alerts: only the content is read.
+      const content = rec.length - rec.mac;
       let plausible = d.smallFill === rec.length;
-      for (let i = 0; i < d.smallFill; i += 2) if (d.small[i] !== 1 && d.small[i] !== 2) plausible = false;
+      for (let i = 0; i < content; i += 2) if (d.small[i] !== 1 && d.small[i] !== 2) plausible = false;
       if (!plausible) {
         // Not a run of (level, description) pairs: a protected alert whose CCS we did not see
         // (capture started mid-connection) or a record we cannot read.
+        if (rec.mac > 0) this.problem(this.where.frame, `${this.side(direction)} alert record under the NULL-encryption suite does not start with alert levels: counted as encrypted`);
         this.pushAlert({ ...this.seen(direction), level: null, description: null, encrypted: true, inferredFrom: 'content-type', recordLength: rec.length });
         this.model.encrypted[direction].alerts++;
         return;
       }
-      for (let i = 0; i + 1 < d.smallFill; i += 2) {
+      for (let i = 0; i + 1 < content; i += 2) {
         this.pushAlert({
           ...this.seen(direction),
           level: d.small[i]!,
@@ -878,7 +919,50 @@ export class TlsConnectionDecoder implements StreamConsumer {
       const body = d.sslv2Body;
       d.sslv2Body = null;
       this.sslv2Message(direction, body);
+    } else if (rec.action === 'null-handshake' && d.nullBody) {
+      const body = d.nullBody;
+      d.nullBody = null;
+      this.nullHandshakeContent(direction, rec, body);
     }
+  }
+
+  // ---------------------------------------------------------------- NULL-encryption suites
+
+  /**
+   * Whether a record after CCS under a NULL-encryption suite can hold `min` content bytes and
+   * the MAC: content at most `maxLength` (a record's plaintext, or what is buffered) and a multiple of `unit`. If not, the record is not what the suite
+   * says it must be: it is counted as encrypted, never read as a wrong value.
+   */
+  private nullContentFits(direction: Direction, contentType: number, length: number, min: number, what: string, maxLength = MAX_PLAINTEXT_RECORD, unit = 1): boolean {
+    const mac = this.dirs[direction].nullMac;
+    const content = length - mac;
+    if (content >= min && content <= maxLength && content % unit === 0) return true;
+    this.problem(this.where.frame, `${this.side(direction)} record of type ${contentType} (${length} bytes) cannot hold ${what} and a ${mac}-byte MAC under the NULL-encryption suite: counted as encrypted`);
+    return false;
+  }
+
+  /**
+   * The clear content of a handshake record after CCS under a NULL-encryption suite: read as
+   * handshake messages when they tile it exactly (RFC 5246 §7.4: type, uint24 length, body),
+   * else counted as one encrypted handshake record.
+   */
+  private nullHandshakeContent(direction: Direction, rec: RecordState, body: Uint8Array): void {
+    const d = this.dirs[direction];
+    let at = 0;
+    while (at + 4 <= body.length) at += 4 + ((body[at + 1]! << 16) | (body[at + 2]! << 8) | body[at + 3]!);
+    if (at !== body.length || !d.assembler.idle) {
+      this.problem(this.where.frame, `${this.side(direction)} handshake record after ChangeCipherSpec under the NULL-encryption suite does not hold whole handshake messages before its ${rec.mac}-byte MAC: counted as encrypted`);
+      this.encryptedHandshakeRecord(direction, rec.length);
+      return;
+    }
+    d.assembler.recordStart();
+    d.assembler.push(body, 0, body.length, rec.version);
+  }
+
+  /** A 'null-handshake' record lost to a gap still counts as a handshake record (the Finished). */
+  private nullHandshakeLost(direction: Direction, rec: RecordState): void {
+    this.dirs[direction].nullBody = null;
+    this.encryptedHandshakeRecord(direction, rec.length);
   }
 
   // ---------------------------------------------------------------- encryption and its records
@@ -901,13 +985,37 @@ export class TlsConnectionDecoder implements StreamConsumer {
     d.ccsSeen = true;
     d.encrypted = true;
     d.finishedSeen = false;
+    // A renegotiation's suite is not tracked (the model keeps the first): its records are
+    // treated as encrypted rather than read with a guessed MAC length.
+    d.nullMac = this.model.handshakeComplete ? 0 : this.negotiatedNullMac();
+  }
+
+  /** The MAC length after CCS when the negotiated TLS <= 1.2 suite does not encrypt, else 0. */
+  private negotiatedNullMac(): number {
+    const sh = this.model.serverHello;
+    if (!sh || this.sslv2Connection || sh.helloRetryRequest) return 0;
+    return nullCipherMacLength({
+      version: sh.selectedVersion,
+      cipherSuite: sh.cipherSuite,
+      compressionMethod: sh.compressionMethod,
+      truncatedHmac: sh.extensions.includes(TRUNCATED_HMAC_EXTENSION),
+    }) ?? 0;
   }
 
   /** TLS <= 1.2 handshake record after CCS: the Finished, or a renegotiation once complete. */
   private encryptedHandshakeRecord(direction: Direction, length: number): void {
-    const d = this.dirs[direction];
     this.pushMessage({ ...this.seen(direction), type: -1, length });
     this.model.encrypted[direction].handshake++;
+    this.handshakeRecordAfterCcs(direction);
+  }
+
+  /**
+   * A handshake record (opaque, or a Finished read in clear under a NULL-encryption suite) after
+   * this direction's CCS: its first is the Finished, which completes the handshake once both
+   * sides sent theirs; after completion it starts a renegotiation.
+   */
+  private handshakeRecordAfterCcs(direction: Direction): void {
+    const d = this.dirs[direction];
     if (this.model.handshakeComplete) {
       // TLS <= 1.2 has no post-handshake messages: a handshake record after both Finished
       // messages is a HelloRequest or a ClientHello of a renegotiation.
@@ -1229,6 +1337,9 @@ export class TlsConnectionDecoder implements StreamConsumer {
     // over the cap was listed and reported when its header was read (onHandshakeHeader).
     if (m.dropped) return;
     this.pushMessage({ ...where, type: m.type, length: m.length });
+    // Under a NULL-encryption suite the Finished after CCS is read in clear: it counts as the
+    // opaque one would.
+    if (m.type === HandshakeType.finished && d.nullMac > 0 && d.ccsSeen && !this.tls13) this.handshakeRecordAfterCcs(direction);
     if (!m.body) return;
     const r = parseHandshakeBody(m.type, m.body, this.context());
     if (!r.ok) {

@@ -77,10 +77,6 @@ const KNOWN_DIFFERENCES: Record<string, { fields: Field[]; why: string }> = {
     fields: ['cipherSuites'],
     why: 'frame 6 ServerHello 02 00 00 6f 03 04 <32-byte random> c0 2b 00 49 ...: the draft TLS 1.3 ServerHello has no legacy_session_id or compression, so the suite is 0xc02b followed by a 0x49 = 73-byte extensions block that ends the 111-byte message exactly (2+32+2+2+73); tshark 4.0 parses the RFC 8446 layout, takes 0xc0 as a session_id length of 192 and reports suite 0xacad from inside the extensions',
   },
-  'wireshark-notes/tls/tls-null.pcapng#0': {
-    fields: ['messages', 'alerts'],
-    why: 'NOT a tshark error, a gap of ours: the suite is 0x003b TLS_RSA_WITH_NULL_SHA256, so records after ChangeCipherSpec are plaintext + a 32-byte HMAC-SHA256: frame 9 16 03 03 00 30 = 14 00 00 0c <12-byte verify_data> <32-byte MAC> (server Finished), frame 14 15 03 03 00 22 = 01 00 <MAC> (close_notify, warning); tshark reads them, ours counts them as encrypted records (Finished as encrypted handshake, the alert as encrypted). Decoding NULL-cipher records is not implemented yet',
-  },
   'suricata-verify/tls/tls-altname-zero/input.pcap#0': {
     fields: ['sanDns'],
     why: 'frame 6, payload offset 975: 82 1c "server15.xn--j1ahhq.xn" 00 "-p1ai": a 28-byte dNSName with a NUL at byte 22; tshark prints it as a C string cut at the NUL ("server15.xn--j1ahhq.xn"), ours keeps all 28 bytes (the NUL makes the name unmatchable, as RFC 5280 intends)',
