@@ -4,26 +4,10 @@
  * design names keep their meaning; extra fields may be added, never renamed.
  */
 import { z } from 'zod';
+import { CAUSE_IDS } from '../diagnose/types.js';
 
 /** Every cause the rules engine can name (DESIGN.md "Cause ids"). */
-export const causeIdSchema = z.enum([
-  'none',
-  'protocol-version-mismatch',
-  'cipher-suite-mismatch',
-  'certificate-hostname-mismatch',
-  'certificate-chain-incomplete',
-  'certificate-chain-invalid',
-  'certificate-expired',
-  'certificate-not-yet-valid',
-  'certificate-untrusted',
-  'sni-required',
-  'client-certificate-missing',
-  'client-certificate-rejected',
-  'not-tls',
-  'connection-reset',
-  'unknown',
-  'incomplete-capture',
-]);
+export const causeIdSchema = z.enum(CAUSE_IDS);
 
 const side = z.enum(['client', 'server']);
 const confidence = z.enum(['high', 'medium', 'low']);
