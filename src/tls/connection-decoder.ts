@@ -20,13 +20,13 @@ import type {
 import type {
   AlertModel,
   ClientHelloModel,
-  EncryptedRecordCounts,
   MessageModel,
   Seen,
   ServerHelloModel,
   TlsConnectionModel,
   UndecodedMessageModel,
 } from './model.js';
+import { newConnectionModel } from './model.js';
 import { ContentType, RECORD_HEADER_LENGTH, parseRecordHeader } from './record-header.js';
 import {
   Sslv2MessageType,
@@ -118,10 +118,6 @@ function tls13FinishedRecordLength(suite: number | null): number | null {
   if (suite === 0x1305) return 4 + 32 + 1 + 8;
   if (suite === 0x1301 || suite === 0x1303 || suite === 0x1304) return 4 + 32 + 1 + 16;
   return null;
-}
-
-function emptyCounts(): EncryptedRecordCounts {
-  return { handshake: 0, applicationData: 0, alerts: 0, firstApplicationDataFrame: null, applicationDataBytes: 0 };
 }
 
 /** Where a chunk of bytes came from. */
@@ -275,34 +271,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
       new DirectionState(maxBytes, (m) => this.onHandshakeMessage(0, m), (t, l, big) => this.onHandshakeHeader(0, t, l, big)),
       new DirectionState(maxBytes, (m) => this.onHandshakeMessage(1, m), (t, l, big) => this.onHandshakeHeader(1, t, l, big)),
     ];
-    this.model = {
-      tcp: info,
-      kind: 'no-payload',
-      notTls: null,
-      plaintextPreamble: null,
-      clientHello: null,
-      serverHello: null,
-      helloRetryRequest: null,
-      secondClientHello: null,
-      certificates: [],
-      certificateRequest: null,
-      serverKeyExchange: null,
-      messages: [],
-      alerts: [],
-      changeCipherSpec: [],
-      recordVersions: [[], []],
-      encrypted: [emptyCounts(), emptyCounts()],
-      version: null,
-      cipherSuite: null,
-      handshakeComplete: false,
-      completedFrame: null,
-      resumption: null,
-      renegotiation: false,
-      gaps: [],
-      snaplenCut: false,
-      undecodedMessages: [],
-      problems: [],
-    };
+    this.model = newConnectionModel(info);
   }
 
   // ---------------------------------------------------------------- StreamConsumer

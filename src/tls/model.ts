@@ -245,3 +245,40 @@ export interface TlsConnectionModel {
   /** Problems decoding this connection (malformed record or message): text with frame. */
   problems: { frame: number; text: string }[];
 }
+
+/** Counts of a direction before any record: nothing seen yet. */
+export function emptyEncryptedCounts(): EncryptedRecordCounts {
+  return { handshake: 0, applicationData: 0, alerts: 0, firstApplicationDataFrame: null, applicationDataBytes: 0 };
+}
+
+/** The model of a connection before any payload: what the decoder starts from and fills in. */
+export function newConnectionModel(tcp: TcpConnectionInfo): TlsConnectionModel {
+  return {
+    tcp,
+    kind: 'no-payload',
+    notTls: null,
+    plaintextPreamble: null,
+    clientHello: null,
+    serverHello: null,
+    helloRetryRequest: null,
+    secondClientHello: null,
+    certificates: [],
+    certificateRequest: null,
+    serverKeyExchange: null,
+    messages: [],
+    alerts: [],
+    changeCipherSpec: [],
+    recordVersions: [[], []],
+    encrypted: [emptyEncryptedCounts(), emptyEncryptedCounts()],
+    version: null,
+    cipherSuite: null,
+    handshakeComplete: false,
+    completedFrame: null,
+    resumption: null,
+    renegotiation: false,
+    gaps: [],
+    snaplenCut: false,
+    undecodedMessages: [],
+    problems: [],
+  };
+}

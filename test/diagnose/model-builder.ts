@@ -7,10 +7,10 @@ import type {
   AlertModel,
   CertificateMessageModel,
   ClientHelloModel,
-  EncryptedRecordCounts,
   ServerHelloModel,
   TlsConnectionModel,
 } from '../../src/tls/model.js';
+import { newConnectionModel } from '../../src/tls/model.js';
 import type { ChainVerdict } from '../../src/x509/index.js';
 import type { CertificateFacts } from '../../src/x509/types.js';
 import type { Direction } from '../../src/tcp/stream-types.js';
@@ -24,10 +24,6 @@ function seen(w: Who, frame: number, t: number) {
   return { direction: dirOf(w), frame, tsSec: BASE_SEC + whole, tsNsec: Math.round((t - whole) * 1e9) };
 }
 
-function counts(): EncryptedRecordCounts {
-  return { handshake: 0, applicationData: 0, alerts: 0, firstApplicationDataFrame: null, applicationDataBytes: 0 };
-}
-
 /** A modern browser-like offer, as in ja4/badcurveball.pcap. */
 export const MODERN_SUITES = [0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035];
 
@@ -36,48 +32,23 @@ export class ModelBuilder {
   private lastT = 0;
 
   constructor(opts: { id?: number; clientIp?: string; serverIp?: string; serverPort?: number } = {}) {
-    this.m = {
-      tcp: {
-        id: opts.id ?? 0,
-        ipVersion: 4,
-        clientIp: opts.clientIp ?? '192.0.2.10',
-        clientPort: 50000 + (opts.id ?? 0),
-        serverIp: opts.serverIp ?? '198.51.100.20',
-        serverPort: opts.serverPort ?? 443,
-        roleSource: 'syn',
-        firstFrame: 1,
-        lastFrame: 3,
-        firstTsSec: BASE_SEC,
-        firstTsNsec: 0,
-        lastTsSec: BASE_SEC,
-        lastTsNsec: 0,
-        packets: 3,
-        closes: [],
-      },
-      kind: 'no-payload',
-      notTls: null,
-      clientHello: null,
-      serverHello: null,
-      helloRetryRequest: null,
-      secondClientHello: null,
-      certificates: [],
-      certificateRequest: null,
-      serverKeyExchange: null,
-      messages: [],
-      alerts: [],
-      changeCipherSpec: [],
-      recordVersions: [[], []],
-      encrypted: [counts(), counts()],
-      version: null,
-      cipherSuite: null,
-      handshakeComplete: false,
-      completedFrame: null,
-      resumption: null,
-      renegotiation: false,
-      gaps: [],
-      snaplenCut: false,
-      problems: [],
-    };
+    this.m = newConnectionModel({
+      id: opts.id ?? 0,
+      ipVersion: 4,
+      clientIp: opts.clientIp ?? '192.0.2.10',
+      clientPort: 50000 + (opts.id ?? 0),
+      serverIp: opts.serverIp ?? '198.51.100.20',
+      serverPort: opts.serverPort ?? 443,
+      roleSource: 'syn',
+      firstFrame: 1,
+      lastFrame: 3,
+      firstTsSec: BASE_SEC,
+      firstTsNsec: 0,
+      lastTsSec: BASE_SEC,
+      lastTsNsec: 0,
+      packets: 3,
+      closes: [],
+    });
   }
 
   private touch(frame: number, t: number): void {
