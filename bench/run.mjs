@@ -1,78 +1,128 @@
-// `npm run bench`: makes (once, cached in bench/.cache) captures with ../shared/bench/make-capture,
-// then times, in one run and on the same files, `cat`, our reassembly stage, our full analysis
-// (ndjson and json to /dev/null) and tshark, and prints MB/s, packets/s and peak RSS with ratios.
-//   node bench/run.mjs [--size-mb 1000] [--runs 3] [--formats pcap,pcapng] [--no-tshark] [--stages cat,reassembly,ndjson,json,tshark]
+// `npm run bench`: makes (once, cached in bench/.cache, outside git) captures with
+// ../shared/bench/make-capture, then times in one run, on the same files: `cat`, our full analysis
+// (--format ndjson and --format json to /dev/null) and tshark dissecting every TLS handshake.
+// Prints median seconds (wall and user+sys CPU), MB/s, packets/s, connections/s, peak RSS and the
+// ratios to tshark (wall and CPU) and to cat, with the load average before and after (on a shared
+// machine compare the CPU ratios).
+//
+//   node bench/run.mjs [--sizes 1000] [--with-4gb] [--runs 3] [--tshark-runs 1]
+//                      [--formats pcap,pcapng] [--stages cat,ndjson,json,tshark]
+//                      [--many 1000000] [--json results.json]
+//
+// --with-4gb adds the 4000 MB captures (slow: minutes per stage); --many N adds a capture of N
+// short connections (bench/make-many-connections.mjs) timed in ndjson mode only.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeManyConnections } from './make-many-connections.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
-const sizeMb = Number(opt('--size-mb', '1000'));
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const sizes = opt('--sizes', '1000').split(',').map(Number);
+if (args.includes('--with-4gb') && !sizes.includes(4000)) sizes.push(4000);
 const runs = Number(opt('--runs', '3'));
+const tsharkRuns = Number(opt('--tshark-runs', '1'));
 const formats = opt('--formats', 'pcap,pcapng').split(',');
-let stages = opt('--stages', 'cat,reassembly,ndjson,json,tshark').split(',');
-if (args.includes('--no-tshark')) stages = stages.filter((s) => s !== 'tshark');
+const stages = opt('--stages', 'cat,ndjson,json,tshark').split(',');
+const many = opt('--many', null);
+const jsonOut = opt('--json', null);
 const makeCapture = resolve(root, '../shared/bench/make-capture');
 const cache = join(here, '.cache');
 mkdirSync(cache, { recursive: true });
 if (!existsSync(join(root, 'dist/cli/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+const hasTshark = spawnSync('tshark', ['-v']).status === 0;
 
-function capture(format) {
+/** The capture of `sizeMb` in `format`, and make-capture's exact counts of it. */
+function capture(sizeMb, format) {
   const file = join(cache, `bench-${sizeMb}mb.${format}`);
-  if (!existsSync(file)) {
+  const stats = `${file}.stats.json`;
+  if (!existsSync(file) || !existsSync(stats)) {
     if (!existsSync(makeCapture)) throw new Error(`${makeCapture} not found: the benchmark needs ../shared/bench`);
     console.error(`making ${file} ...`);
-    execFileSync(makeCapture, ['--size-mb', String(sizeMb), '--out', file, '--format', format, '--quiet'], { stdio: 'inherit' });
+    execFileSync(makeCapture, ['--size-mb', String(sizeMb), '--out', file, '--format', format, '--stats', stats, '--quiet'], { stdio: 'inherit' });
   }
-  return file;
+  const s = JSON.parse(readFileSync(stats, 'utf8'));
+  return { file, packets: s.packets, connections: s.connections };
 }
 
-/** Runs a command under GNU time; returns seconds and peak RSS (kB) and stdout. */
-function timed(cmd, argv, stdoutFile = '/dev/null') {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', 'sh', '-c', `"$0" "$@" > ${stdoutFile}`, cmd, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+function manyCapture(n) {
+  const file = join(cache, `many-${n}.pcap`);
+  if (!existsSync(file)) {
+    console.error(`making ${file} ...`);
+    writeManyConnections({ connections: n, servers: Math.min(n, 100000), out: file });
+  }
+  return { file, packets: n * 9, connections: n };
+}
+
+/** Runs a command under GNU time with stdout to /dev/null; returns seconds, user+sys seconds and peak RSS. */
+function timed(cmd, argv) {
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', cmd, ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
   const last = r.stderr.trim().split('\n').pop();
-  const [secs, rss] = last.split(' ').map(Number);
-  return { secs, rssKb: rss, status: r.status };
+  const [secs, user, sys, rss] = last.split(' ').map(Number);
+  return { secs, cpu: user + sys, rssKb: rss, status: r.status };
 }
 
+const main = join(root, 'dist/cli/main.js');
 const commands = {
   cat: (f) => ['cat', [f]],
-  reassembly: (f) => ['node', [join(here, 'reassembly.mjs'), f]],
-  ndjson: (f) => ['node', [join(root, 'dist/cli/main.js'), '--quiet', '--format', 'ndjson', f]],
-  json: (f) => ['node', [join(root, 'dist/cli/main.js'), '--quiet', '--format', 'json', f]],
-  tshark: (f) => ['tshark', ['-r', f, '-n', '-Y', 'tls.handshake.type==1', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tls.handshake.extensions_server_name']],
+  ndjson: (f) => ['node', [main, '--quiet', '--format', 'ndjson', f]],
+  json: (f) => ['node', [main, '--quiet', '--format', 'json', f]],
+  // What our analysis covers, asked of tshark: every handshake message, alert and certificate.
+  tshark: (f) => ['tshark', ['-r', f, '-n', '-Y', 'tls.handshake or tls.alert_message', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream',
+    '-e', 'tls.handshake.type', '-e', 'tls.handshake.extensions_server_name', '-e', 'tls.alert_message.desc', '-e', 'x509sat.printableString']],
 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-console.log(`# ${new Date().toISOString()} ${cpus().length} x ${cpus()[0]?.model} ${Math.round(totalmem() / 2 ** 30)} GiB node ${process.version}`);
-for (const format of formats) {
-  const file = capture(format);
-  const bytes = statSync(file).size;
-  const packets = Number(execFileSync('capinfos', ['-c', '-M', '-T', file], { encoding: 'utf8' }).trim().split('\n').pop().split('\t')[1]);
-  console.log(`\n${file}: ${(bytes / 1e6).toFixed(0)} MB, ${packets} packets, median of ${runs} runs`);
-  console.log('stage        seconds      MB/s   packets/s   peak RSS MB   vs tshark');
+console.log(`# ${new Date().toISOString()}  ${cpus().length} x ${cpus()[0]?.model}  ${Math.round(totalmem() / 2 ** 30)} GiB  node ${process.version}`);
+console.log(`# load average at start: ${load()}`);
+const all = [];
+const targets = [];
+for (const size of sizes) for (const format of formats) targets.push(() => ({ name: `${size} MB ${format}`, ...capture(size, format), stages }));
+if (many) targets.push(() => ({ name: `${many} short connections`, ...manyCapture(Number(many)), stages: ['cat', 'ndjson'] }));
+for (const make of targets) {
+  const t = make();
+  const bytes = statSync(t.file).size;
+  console.log(`\n## ${t.name}: ${t.file}: ${(bytes / 1e6).toFixed(0)} MB, ${t.packets} packets, ${t.connections} TCP connections`);
+  console.log(`median of ${runs} runs (tshark: ${tsharkRuns}); load average before: ${load()}`);
+  console.log('stage        seconds   cpu s      MB/s    packets/s   conns/s  peak RSS MB   vs tshark  cpu vs tshark   vs cat');
   const results = {};
-  for (const stage of stages) {
-    if (stage === 'tshark' && spawnSync('tshark', ['-v']).status !== 0) { console.log('tshark       (not installed: skipped)'); continue; }
-    const n = stage === 'tshark' ? 1 : runs;
-    const secs = [];
-    const rss = [];
-    for (let i = 0; i < n; i++) {
-      const [cmd, argv] = commands[stage](file);
-      const r = timed(cmd, argv);
-      if (r.status !== 0 && r.status !== 1) throw new Error(`${stage} exited ${r.status}`);
-      secs.push(r.secs);
-      rss.push(r.rssKb);
+  for (const stage of t.stages) {
+    if (stage === 'tshark' && !hasTshark) {
+      console.log('tshark       (not installed: skipped)');
+      continue;
     }
-    results[stage] = { secs: median(secs), rssMb: Math.max(...rss) / 1024 };
+    const n = stage === 'tshark' ? tsharkRuns : runs;
+    const rs = [];
+    for (let i = 0; i < n; i++) {
+      const [cmd, argv] = commands[stage](t.file);
+      const r = timed(cmd, argv);
+      if (r.status !== 0 && r.status !== 1) throw new Error(`${stage} on ${t.file} exited ${r.status}`);
+      rs.push(r);
+    }
+    results[stage] = { secs: median(rs.map((r) => r.secs)), cpu: median(rs.map((r) => r.cpu)), rssMb: Math.max(...rs.map((r) => r.rssKb)) / 1024, all: rs.map((r) => r.secs) };
   }
   for (const [stage, r] of Object.entries(results)) {
-    const ratio = results.tshark ? (results.tshark.secs / r.secs).toFixed(1) + 'x' : '';
-    console.log(`${stage.padEnd(12)}${r.secs.toFixed(2).padStart(8)}${(bytes / 1e6 / r.secs).toFixed(0).padStart(10)}${(packets / r.secs).toFixed(0).padStart(12)}${r.rssMb.toFixed(0).padStart(14)}${ratio.padStart(12)}`);
+    const vsTshark = results.tshark ? `${(results.tshark.secs / r.secs).toFixed(1)}x` : '';
+    // CPU seconds: on a loaded machine wall time swings with the neighbours, CPU time much less.
+    const cpuVsTshark = results.tshark ? `${(results.tshark.cpu / r.cpu).toFixed(1)}x` : '';
+    const vsCat = results.cat && stage !== 'cat' ? `${(r.secs / results.cat.secs).toFixed(1)}x` : '';
+    console.log(
+      `${stage.padEnd(12)}${r.secs.toFixed(2).padStart(8)}${r.cpu.toFixed(2).padStart(8)}${(bytes / 1e6 / r.secs).toFixed(0).padStart(10)}` +
+        `${(t.packets / r.secs).toFixed(0).padStart(13)}${(t.connections / r.secs).toFixed(0).padStart(10)}${r.rssMb.toFixed(0).padStart(13)}${vsTshark.padStart(12)}${cpuVsTshark.padStart(15)}${vsCat.padStart(9)}`,
+    );
+    all.push({ capture: t.name, file: t.file, bytes, packets: t.packets, connections: t.connections, stage, ...r });
   }
+  console.log(`load average after: ${load()}`);
 }
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, model: cpus()[0]?.model, node: process.version, results: all }, null, 2));

@@ -11,6 +11,7 @@ import { diagnoseConnection } from './diagnose/engine.js';
 import { connectionReport } from './report/connection-report.js';
 import { reportSchema, type ConnectionReport, type Report } from './report/schema.js';
 import { WarningCollector } from './report/warnings.js';
+import type { WarningSink } from './report/warning.js';
 import { isoTime } from './report/time.js';
 
 /** Options of an analysis. */
@@ -30,6 +31,8 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** Name of the capture, copied into the report (`capture.file`). */
   fileName?: string;
+  /** Called after each read with the input bytes consumed so far (for a progress display). */
+  onProgress?: (bytesRead: number) => void;
 }
 
 /** Reads a PEM bundle file into a trust store (what `--trust-store` does). */
@@ -46,6 +49,12 @@ const serverKey = (m: TlsConnectionModel): string => `${m.tcp.serverIp}|${m.tcp.
 
 /** Connections to one server kept as cross-connection evidence while streaming. */
 const PEERS_PER_SERVER = 16;
+/**
+ * Peer models kept while streaming, over all servers: beyond it the least recently seen servers
+ * are forgotten, so the evidence kept stays bounded however many servers the capture holds (a
+ * model is 5-10 KB; with 16 per server and no bound, the 1 GB benchmark capture kept ~100 MB).
+ */
+const MAX_PEER_MODELS = 4096;
 
 /** Diagnoses one model and renders its report object. */
 async function reportOf(
@@ -54,9 +63,10 @@ async function reportOf(
   trustStore: TrustStore,
   cache: CertificateCache,
   expectedHost: string | null,
+  warn?: WarningSink,
 ): Promise<ConnectionReport> {
   const diagnosis = await diagnoseConnection(model, { trustStore, cache, expectedHost, peers });
-  return connectionReport(model, diagnosis, cache);
+  return connectionReport(model, diagnosis, cache, warn);
 }
 
 function captureReport(summary: CaptureSummary, fileName: string | undefined): Report['capture'] {
@@ -85,6 +95,7 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
     warn: warnings.sink,
     caps: options.caps,
     signal: options.signal,
+    onProgress: options.onProgress,
   });
   models.sort((a, b) => a.tcp.id - b.tcp.id);
   const byServer = new Map<string, TlsConnectionModel[]>();
@@ -99,7 +110,7 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
   const connections: ConnectionReport[] = [];
   for (const m of models) {
     const peers = byServer.get(serverKey(m))!.filter((p) => p !== m);
-    connections.push(await reportOf(m, peers, trustStore, cache, options.expectedHost ?? null));
+    connections.push(await reportOf(m, peers, trustStore, cache, options.expectedHost ?? null, warnings.sink));
   }
   const report: Report = {
     schemaVersion: 1,
@@ -128,11 +139,31 @@ export async function* analyzeStream(input: CaptureInput, options: AnalyzeOption
   const cache = new CertificateCache();
   const expectedHost = options.expectedHost ?? null;
   const peersByServer = new Map<string, TlsConnectionModel[]>();
-  const ready: TlsConnectionModel[] = [];
+  let peerModels = 0;
+  // A queue: taken slots are cleared at once, the array compacted now and then.
+  let ready: (TlsConnectionModel | undefined)[] = [];
+  let readyHead = 0;
   let wake: (() => void) | null = null;
+  // Reading stops while this many finished connections wait for their diagnosis (a read of
+  // 1 MiB can end a thousand short connections; without this they pile up).
+  const HIGH_WATER = 256;
+  let drained: (() => void) | null = null;
+  const backpressure = (): Promise<void> | undefined =>
+    ready.length - readyHead < HIGH_WATER
+      ? undefined
+      : new Promise<void>((resolve) => {
+          drained = resolve;
+        });
   let done = false;
   let failure: unknown = null;
   let summary: CaptureSummary | null = null;
+  // Stops the reader when the caller's signal aborts, or when the caller leaves the loop early
+  // (the reader may be waiting on backpressure that nobody will release).
+  const stop = new AbortController();
+  const outer = options.signal;
+  const forward = (): void => stop.abort(outer?.reason);
+  if (outer?.aborted) forward();
+  else outer?.addEventListener('abort', forward, { once: true });
 
   const reading = runPipeline(
     input,
@@ -140,7 +171,7 @@ export async function* analyzeStream(input: CaptureInput, options: AnalyzeOption
       ready.push(m);
       wake?.();
     },
-    { warn: warnings.sink, caps: options.caps, signal: options.signal },
+    { warn: warnings.sink, caps: options.caps, signal: stop.signal, onProgress: options.onProgress, backpressure },
   ).then(
     (s) => {
       summary = s;
@@ -153,25 +184,59 @@ export async function* analyzeStream(input: CaptureInput, options: AnalyzeOption
     wake?.();
   });
 
-  for (;;) {
-    const m = ready.shift();
-    if (m) {
-      const k = serverKey(m);
-      const peers = peersByServer.get(k) ?? [];
-      const report = await reportOf(m, peers, trustStore, cache, expectedHost);
-      if (m.kind === 'tls') {
-        peers.push(m);
-        if (peers.length > PEERS_PER_SERVER) peers.shift();
-        peersByServer.set(k, peers);
+  try {
+    for (;;) {
+      stop.signal.throwIfAborted();
+      const m = readyHead < ready.length ? ready[readyHead] : undefined;
+      if (m) ready[readyHead++] = undefined;
+      if (readyHead === ready.length) {
+        ready.length = 0;
+        readyHead = 0;
+      } else if (readyHead >= 1024 && readyHead * 2 >= ready.length) {
+        ready = ready.slice(readyHead);
+        readyHead = 0;
       }
-      yield { kind: 'connection', connection: report };
-      continue;
+      if (drained !== null && ready.length - readyHead < HIGH_WATER / 2) {
+        const resume = drained as () => void;
+        drained = null;
+        resume();
+      }
+      if (m) {
+        const k = serverKey(m);
+        const peers = peersByServer.get(k) ?? [];
+        const report = await reportOf(m, peers, trustStore, cache, expectedHost, warnings.sink);
+        if (m.kind === 'tls') {
+          peers.push(m);
+          peerModels++;
+          if (peers.length > PEERS_PER_SERVER) {
+            peers.shift();
+            peerModels--;
+          }
+          // Re-inserting keeps the Map in least-recently-seen order, oldest first.
+          peersByServer.delete(k);
+          peersByServer.set(k, peers);
+          while (peerModels > MAX_PEER_MODELS) {
+            const [oldest, list] = peersByServer.entries().next().value!;
+            peersByServer.delete(oldest);
+            peerModels -= list.length;
+          }
+        }
+        yield { kind: 'connection', connection: report };
+        continue;
+      }
+      if (done) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = null;
     }
-    if (done) break;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    wake = null;
+  } finally {
+    outer?.removeEventListener('abort', forward);
+    if (!done) {
+      stop.abort(new Error('analyzeStream: the caller stopped early'));
+      const release = drained as (() => void) | null;
+      release?.();
+    }
   }
   await reading;
   if (failure !== null) throw failure;

@@ -8,6 +8,8 @@ export interface CliOptions {
   host: string | null;
   keylog: string | null;
   quiet: boolean;
+  /** Files analyzed at once (--jobs); null: one per core. */
+  jobs: number | null;
   color: boolean | null;
   help: boolean;
   version: boolean;
@@ -27,17 +29,21 @@ Options:
   --trust-store <pem-file>    roots to validate certificate chains against (default: Node's bundled roots)
   --host <name>               the host the client meant to reach, where it sent no server_name
   --keylog <file>             SSLKEYLOGFILE for TLS 1.3 decryption (roadmap: not implemented yet)
+  -j, --jobs <n>              files analyzed at once, each in a worker thread (default: one per core)
   --quiet                     no warnings or progress on stderr
   --color / --no-color        force colors on or off in text output (default: on for a terminal)
   -h, --help                  this help
   -V, --version               the version
 
-Exit status: 0 no failed handshake, 1 at least one failed handshake, 2 unreadable input or bad usage.`;
+Several captures: one report per file, in the order given (json: {"schemaVersion":1,"reports":[...]};
+ndjson: each line carries "file").
+Exit status: 0 no failed handshake, 1 at least one failed handshake, 2 unreadable input or bad usage
+(the highest over all files).`;
 
 /** Parses argv (without node and the script). */
 export function parseArgs(argv: readonly string[]): CliOptions {
   const o: CliOptions = {
-    format: 'text', trustStore: null, host: null, keylog: null, quiet: false, color: null,
+    format: 'text', trustStore: null, host: null, keylog: null, quiet: false, jobs: null, color: null,
     help: false, version: false, inputs: [],
   };
   const value = (i: number, name: string): string => {
@@ -65,6 +71,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--host': o.host = take('--host'); break;
       case '--keylog': o.keylog = take('--keylog'); break;
       case '--quiet': case '-q': o.quiet = true; break;
+      case '--jobs': case '-j': {
+        const j = take(arg);
+        if (!/^[1-9][0-9]{0,3}$/.test(j)) throw new UsageError(`--jobs must be a whole number from 1, not "${j}"`);
+        o.jobs = Number(j);
+        break;
+      }
       case '--color': o.color = true; break;
       case '--no-color': o.color = false; break;
       case '--help': case '-h': o.help = true; break;

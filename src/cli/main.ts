@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** Process entry of the `tls-handshake-analyzer` command. */
 import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runCli, packageVersion } from './run.js';
 
 const script = realpathSync(process.argv[1] ?? '.');
@@ -18,6 +19,7 @@ runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   version: packageVersion(script),
+  workerScript: join(dirname(script), 'worker.js'),
 }).then((code) => {
   process.exitCode = code;
 });

@@ -3,25 +3,51 @@
  * writes to the given streams. Never lets a stack trace reach the user.
  */
 import { readFileSync } from 'node:fs';
-import { analyze, analyzeStream, loadTrustStore } from '../analyze.js';
-import { CaptureError, type CaptureInput } from '../capture/packet.js';
+import { availableParallelism } from 'node:os';
+import { loadTrustStore } from '../analyze.js';
 import type { TrustStore } from '../x509/index.js';
-import { renderText, ansiStyle, plainStyle } from '../report/text.js';
 import type { Report } from '../report/schema.js';
 import { parseArgs, UsageError, USAGE } from './args.js';
+import { analyzeFile, inputSize, oneLine, type FileTask } from './analyze-file.js';
+import { runOrdered, WorkerPool, type FileRunner } from './parallel.js';
+import { createProgress } from './progress.js';
+import { writeJsonReport, writeJsonReports } from './json-output.js';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
-  stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown; isTTY?: boolean };
+  /** Where reports go; `write` returning false and a 'drain' event (a Node stream) pause the analysis. */
+  stdout: { write(s: string): unknown; isTTY?: boolean; once?(event: 'drain', listener: () => void): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   /** Version text for --version. */
   version: string;
+  /**
+   * The compiled worker.js, for analyzing several files in worker threads (`--jobs`). Without
+   * it, files are analyzed one after the other in this thread.
+   */
+  workerScript?: string;
 }
 
-/** One line for the user: what went wrong, no stack. */
-function oneLine(e: unknown): string {
-  if (e instanceof Error) return e.message.split('\n')[0]!;
-  return String(e);
+/**
+ * Collects small writes into large ones (one syscall per 64 KiB, not one per JSON piece). `write`
+ * returns a promise when stdout is full (a pipe read slowly): waiting for it keeps what is not
+ * written yet from piling up in memory.
+ */
+function bufferedWriter(out: CliIo['stdout']): { write(s: string): Promise<void> | undefined; flush(): void } {
+  let buf = '';
+  return {
+    write(s: string) {
+      buf += s;
+      if (buf.length < 1 << 16) return undefined;
+      const accepted = out.write(buf);
+      buf = '';
+      if (accepted !== false || !out.once) return undefined;
+      return new Promise<void>((resolve) => out.once!('drain', resolve));
+    },
+    flush() {
+      if (buf) out.write(buf);
+      buf = '';
+    },
+  };
 }
 
 /** Runs the CLI; resolves to the exit status (0, 1 or 2). */
@@ -57,42 +83,68 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   const color = opts.color ?? Boolean(io.stdout.isTTY);
-  let anyFailed = false;
-  const warnStderr = (file: string, warnings: Report['warnings']): void => {
-    if (opts.quiet) return;
-    for (const w of warnings.slice(0, 20)) io.stderr.write(`warning: ${file}: ${w.frame === null ? '' : `frame ${w.frame}: `}${w.text}\n`);
-    if (warnings.length > 20) io.stderr.write(`warning: ${file}: ${warnings.length - 20} more warnings\n`);
+  const several = opts.inputs.length > 1;
+  const tasks: FileTask[] = opts.inputs.map((input) => ({
+    input,
+    shownName: input === '-' ? 'stdin' : input,
+    tagFile: several,
+    format: opts.format,
+    color,
+    trustStorePath: opts.trustStore,
+    host: opts.host,
+  }));
+  const sizes = opts.inputs.map(inputSize);
+  const total = sizes.every((n) => n !== null) ? sizes.reduce<number>((a, n) => a + n!, 0) : null;
+  const progress = createProgress(io.stderr, opts.quiet, { totalBytes: total });
+  const stderr = (s: string): void => {
+    progress.clear();
+    io.stderr.write(s);
   };
+  const out = bufferedWriter(io.stdout);
+
+  // Worker threads pay off only for several files; stdin is read in this thread.
+  const jobs = Math.min(opts.jobs ?? availableParallelism(), tasks.length);
+  const pool = jobs > 1 && io.workerScript !== undefined ? new WorkerPool(io.workerScript) : null;
+  const inThread: FileRunner = (task, events) => analyzeFile(task, events, io.stdin, trustStore);
+  const run: FileRunner = pool ? (task, events) => (task.input === '-' ? inThread(task, events) : pool.run(task, events)) : inThread;
+
+  let status = 0;
   const reports: Report[] = [];
-  for (const file of opts.inputs) {
-    const input: CaptureInput = file === '-' ? io.stdin : file;
-    const shownName = file === '-' ? 'stdin' : file;
-    const options = { trustStore, expectedHost: opts.host, fileName: opts.inputs.length > 1 ? shownName : undefined };
-    try {
-      if (opts.format === 'ndjson') {
-        for await (const item of analyzeStream(input, options)) {
-          if (item.kind === 'connection') {
-            if (item.connection.outcome === 'failed') anyFailed = true;
-            io.stdout.write(`${JSON.stringify(opts.inputs.length > 1 ? { file: shownName, ...item.connection } : item.connection)}\n`);
-          } else warnStderr(shownName, item.warnings);
+  try {
+    await runOrdered(tasks, pool ? jobs : 1, run, {
+      lines: (_i, text) => out.write(text),
+      progress: (i, bytesRead) => progress.update(bytesRead, i),
+      done(i, result) {
+        const name = tasks[i]!.shownName;
+        status = Math.max(status, result.status);
+        if (result.error !== null) {
+          out.flush();
+          stderr(`tls-handshake-analyzer: ${name}: ${result.error}\n`);
+          return;
         }
-        continue;
-      }
-      const report = await analyze(input, options);
-      if (report.connections.some((c) => c.outcome === 'failed')) anyFailed = true;
-      if (opts.format === 'json') reports.push(report);
-      else io.stdout.write(renderText(report, color ? ansiStyle : plainStyle));
-    } catch (e) {
-      if (e instanceof CaptureError) {
-        io.stderr.write(`tls-handshake-analyzer: ${shownName}: ${oneLine(e)}\n`);
-      } else {
-        io.stderr.write(`tls-handshake-analyzer: ${shownName}: internal error: ${oneLine(e)}\n`);
-      }
-      return 2;
-    }
+        if (result.text !== null) out.write(result.text);
+        if (result.report !== null) {
+          if (several) reports.push(result.report);
+          else writeJsonReport(result.report, out.write);
+        }
+        if (!opts.quiet && result.warnings.length > 0) {
+          out.flush();
+          for (const w of result.warnings.slice(0, 20)) stderr(`warning: ${name}: ${w.frame === null ? '' : `frame ${w.frame}: `}${w.text}\n`);
+          if (result.warnings.length > 20) stderr(`warning: ${name}: ${result.warnings.length - 20} more warnings\n`);
+        }
+      },
+    });
+  } catch (e) {
+    out.flush();
+    stderr(`tls-handshake-analyzer: internal error: ${oneLine(e)}\n`);
+    status = 2;
+  } finally {
+    await pool?.close();
   }
-  if (opts.format === 'json') io.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
-  return anyFailed ? 1 : 0;
+  if (opts.format === 'json' && several) writeJsonReports(reports, out.write);
+  out.flush();
+  progress.clear();
+  return status;
 }
 
 /** The package version, read from package.json next to the compiled code. */

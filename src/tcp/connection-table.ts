@@ -36,7 +36,7 @@ export interface TcpOptions {
    */
   resetGraceSeconds?: number;
   /**
-   * Ended connections remembered for numbering (default 16384, about 1.5 KB each); beyond it the
+   * Ended connections remembered for numbering (default 8192, about 1.5 KB each); beyond it the
    * oldest are forgotten, so a capture of a million short connections keeps flat memory. A stray
    * packet on the 4-tuple of a forgotten connection starts a new stream, where Wireshark would
    * count it in the old one.
@@ -96,7 +96,7 @@ export class ConnectionTable {
     this.maxTotal = options.maxPendingBytesTotal ?? 256 * MIB;
     this.idleTimeout = options.idleTimeoutSeconds ?? 600;
     this.resetGrace = options.resetGraceSeconds ?? 2;
-    this.maxTombstones = Math.max(0, options.maxTombstones ?? 16384);
+    this.maxTombstones = Math.max(0, options.maxTombstones ?? 8192);
   }
 
   /** Current counters. */

@@ -30,6 +30,6 @@ describe('tombstones of ended connections are capped', () => {
   test('by default a capture of many short connections keeps its tombstones bounded', () => {
     const h = new Harness();
     for (let i = 0; i < 20000; i++) shortConnection(h, { ip: 0x0b000000 + (i >> 8), port: 1024 + (i & 255) });
-    expect(h.table.stats.tombstones).toBeLessThanOrEqual(16385);
+    expect(h.table.stats.tombstones).toBeLessThanOrEqual(8193);
   });
 });
