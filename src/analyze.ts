@@ -8,6 +8,7 @@ import { runPipeline, type Caps } from './pipeline.js';
 import type { TlsConnectionModel } from './tls/model.js';
 import { CertificateCache, TrustStore } from './x509/index.js';
 import { diagnoseConnection } from './diagnose/engine.js';
+import { PEER_WINDOW, ServerPeers } from './diagnose/peer-selection.js';
 import { connectionReport } from './report/connection-report.js';
 import { reportSchema, type ConnectionReport, type Report } from './report/schema.js';
 import { WarningCollector } from './report/warnings.js';
@@ -47,8 +48,8 @@ function trustStoreOf(option: AnalyzeOptions['trustStore']): TrustStore {
 
 const serverKey = (m: TlsConnectionModel): string => `${m.tcp.serverIp}|${m.tcp.serverPort}`;
 
-/** Connections to one server kept as cross-connection evidence while streaming. */
-const PEERS_PER_SERVER = 16;
+/** Connections to one server kept as cross-connection evidence while streaming: as many as analyze() gives before each. */
+const PEERS_PER_SERVER = PEER_WINDOW;
 /**
  * Peer models kept while streaming, over all servers: beyond it the least recently seen servers
  * are forgotten, so the evidence kept stays bounded however many servers the capture holds (a
@@ -82,7 +83,8 @@ function captureReport(summary: CaptureSummary, fileName: string | undefined): R
 
 /**
  * Analyzes a whole capture and returns the report (the object `--format json` prints).
- * Every connection is diagnosed with the other connections to the same server as evidence.
+ * Every connection is diagnosed with other connections to the same server as evidence: a bounded
+ * set (src/diagnose/peer-selection.ts: its neighbours, and those each peer rule would pick).
  *
  * @param input a file path, a Uint8Array, a Node Readable or an AsyncIterable of chunks; gzip is
  *   read transparently.
@@ -105,11 +107,14 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
     if (list) list.push(m);
     else byServer.set(k, [m]);
   }
+  // Bounded evidence per connection: all the others would be quadratic per server.
+  const peersByServer = new Map<string, ServerPeers>();
+  for (const [k, list] of byServer) peersByServer.set(k, new ServerPeers(list));
   const trustStore = trustStoreOf(options.trustStore);
   const cache = new CertificateCache();
   const connections: ConnectionReport[] = [];
   for (const m of models) {
-    const peers = byServer.get(serverKey(m))!.filter((p) => p !== m);
+    const peers = peersByServer.get(serverKey(m))!.peersOf(m);
     connections.push(await reportOf(m, peers, trustStore, cache, options.expectedHost ?? null, warnings.sink));
   }
   const report: Report = {

@@ -136,6 +136,30 @@ function eventOf(conn: TlsConnectionModel, s: Seen, kind: AbortEvent['kind'], al
  * skipped. Null when nothing ended the connection in the capture.
  */
 export function findAbort(conn: TlsConnectionModel): AbortEvent | null {
+  const fingerprint = shapeOf(conn);
+  const known = abortMemo.get(conn);
+  if (known && known.fingerprint === fingerprint) return known.abort;
+  const abort = computeAbort(conn);
+  abortMemo.set(conn, { fingerprint, abort });
+  return abort;
+}
+
+/**
+ * findAbort results per model. A dozen rules ask for the same connection's abort and each walk
+ * filtered the message list again (71 KB allocated per connection, most of the GC time: see
+ * docs/decisions.d/performance.md). Weak: a model diagnosed and dropped takes its entry along.
+ */
+const abortMemo = new WeakMap<TlsConnectionModel, { fingerprint: string; abort: AbortEvent | null }>();
+
+/**
+ * What findAbort reads, in short: models are final when diagnosed, but a builder (tests,
+ * embedders) may add to one after a first call; then the memo must not answer for the old shape.
+ */
+function shapeOf(conn: TlsConnectionModel): string {
+  return `${conn.messages.length}|${conn.alerts.length}|${conn.tcp.closes.length}|${conn.handshakeComplete}|${conn.completedFrame}|${conn.clientHello?.frame}|${conn.secondClientHello?.frame}|${conn.helloRetryRequest?.frame}`;
+}
+
+function computeAbort(conn: TlsConnectionModel): AbortEvent | null {
   const candidates: { s: Seen; kind: AbortEvent['kind']; alert: AlertModel | null; close: CloseEvent | null }[] = [];
   for (const a of conn.alerts) {
     const kind = isEnding(a);

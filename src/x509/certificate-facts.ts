@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { x509 } from './peculiar.js';
 import type { CertificateFacts } from './types.js';
+import type { ChainShape } from './chain.js';
+import type { TrustStore } from './trust-store.js';
 import { readCertificateStructure, type CertificateStructure, type RawExtension } from './certificate-structure.js';
 import { fieldsOf, readCertificateFields, rsaModulusBits, type CertificateFields } from './certificate-fields.js';
 import { readSubjectAltName } from './subject-alt-name.js';
@@ -208,16 +210,21 @@ export function certificateFacts(der: Uint8Array): FactsResult {
 
 type VerifyOutcome = 'valid' | 'invalid' | 'unsupported';
 
+const EMPTY_SHAPES: ReadonlyMap<string, ChainShape> = new Map();
+
 /**
  * Parses each distinct DER once. Captures repeat the same chain on every connection (thousands of
  * times in a busy capture) and a parse costs far more than hashing the bytes (see
  * docs/decisions.d/x509.md), so entries are keyed by the SHA-256 of the DER, which the facts need
  * anyway. Least-recently-used entries are dropped past `maxEntries`. Signature checks between two
- * certificates are remembered too, with their issuer-child pair as key.
+ * certificates are remembered too, with their issuer-child pair as key, and so are whole chain
+ * judgements (everything but the validity checks, which depend on the moment) per trust store.
  */
 export class CertificateCache {
   private readonly entries = new Map<string, ParsedCertificate | string>();
   private readonly verifications = new Map<string, VerifyOutcome>();
+  // Weak by store: a verdict holds for one set of roots; a store dropped takes its verdicts along.
+  private readonly shapes = new WeakMap<TrustStore, Map<string, ChainShape>>();
   private parses = 0;
 
   /** @param maxEntries distinct certificates kept (default 2048). */
@@ -266,6 +273,22 @@ export class CertificateCache {
       this.verifications.clear();
     }
     return parsed;
+  }
+
+  /** @internal Chains judged against `store`, by purpose, host and certificate hashes (see analyzeChain). */
+  chainShapes(store: TrustStore): ReadonlyMap<string, ChainShape> {
+    return this.shapes.get(store) ?? EMPTY_SHAPES;
+  }
+
+  /** @internal Remembers a chain's judgement; bounded like the signature checks. */
+  rememberChainShape(store: TrustStore, key: string, shape: ChainShape): void {
+    let shapes = this.shapes.get(store);
+    if (!shapes) {
+      shapes = new Map();
+      this.shapes.set(store, shapes);
+    }
+    if (shapes.size >= this.maxEntries) shapes.clear();
+    shapes.set(key, shape);
   }
 
   /** @internal A remembered signature check of `child` by `issuer`, computed once. */

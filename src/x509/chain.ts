@@ -101,14 +101,63 @@ interface Link {
 export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOptions): Promise<ChainVerdict> {
   const cache = options.cache ?? new CertificateCache(Math.max(16, chain.length));
   const host = options.host && options.host.trim() !== '' ? options.host.trim() : null;
-  const verdict: ChainVerdict = { certs: [], sentIndexes: [], path: [], problems: [], findings: [], anchor: null, host };
   if (chain.length === 0) {
-    verdict.problems.push({ kind: 'empty', certIndex: null, detail: 'no certificate was sent' });
-    return verdict;
+    return { certs: [], sentIndexes: [], path: [], problems: [{ kind: 'empty', certIndex: null, detail: 'no certificate was sent' }], findings: [], anchor: null, host };
   }
+  const parsed = chain.map((der) => cache.entry(der));
+  // Everything but validity depends only on the certificates, the host, the purpose and the
+  // store: judged once per such key, the validity checks redone at each `at` (exact, no window).
+  const key = parsed.every((e): e is ParsedCertificate => typeof e !== 'string')
+    ? `${options.purpose}\n${host ?? ''}\n${parsed.map((e) => e.facts.sha256).join(',')}`
+    : null;
+  const shapes = key === null ? null : cache.chainShapes(options.trustStore);
+  let shape = key === null ? undefined : shapes!.get(key);
+  if (!shape) {
+    shape = await chainShape(parsed, host, options, cache);
+    if (key !== null) cache.rememberChainShape(options.trustStore, key, shape);
+  }
+  return verdictAt(shape, options.at);
+}
 
-  const entries: (ParsedCertificate | null)[] = chain.map((der, index) => {
-    const entry = cache.entry(der);
+/**
+ * A chain's judgement without the validity checks: `problems` lacks the expired/not-yet-valid
+ * ones, which go at `validityAt`, one check per `judged` certificate.
+ * @internal
+ */
+export interface ChainShape {
+  verdict: ChainVerdict;
+  judged: { entry: ParsedCertificate; sentIndex: number | null }[];
+  validityAt: number;
+}
+
+/** The verdict at one moment: a fresh copy of the shape with that moment's validity problems. */
+function verdictAt(shape: ChainShape, when: Date): ChainVerdict {
+  const base = shape.verdict;
+  const problems = base.problems.slice(0, shape.validityAt);
+  const at = when.getTime();
+  for (const { entry, sentIndex } of shape.judged) {
+    const who = sentIndex === null ? `the trust anchor ${entry.facts.subject}` : `certificate #${sentIndex} (${entry.facts.subject})`;
+    if (at > entry.notAfter.getTime()) {
+      problems.push({ kind: 'expired', certIndex: sentIndex, detail: `${who} expired at ${entry.facts.notAfter}, before ${when.toISOString()}` });
+    } else if (at < entry.notBefore.getTime()) {
+      problems.push({ kind: 'not-yet-valid', certIndex: sentIndex, detail: `${who} is valid only from ${entry.facts.notBefore}, after ${when.toISOString()}` });
+    }
+  }
+  for (let i = shape.validityAt; i < base.problems.length; i++) problems.push(base.problems[i]!);
+  return {
+    certs: [...base.certs],
+    sentIndexes: [...base.sentIndexes],
+    path: [...base.path],
+    problems,
+    findings: [...base.findings],
+    anchor: base.anchor,
+    host: base.host,
+  };
+}
+
+async function chainShape(parsed: (ParsedCertificate | string)[], host: string | null, options: AnalyzeChainOptions, cache: CertificateCache): Promise<ChainShape> {
+  const verdict: ChainVerdict = { certs: [], sentIndexes: [], path: [], problems: [], findings: [], anchor: null, host };
+  const entries: (ParsedCertificate | null)[] = parsed.map((entry, index) => {
     if (typeof entry === 'string') {
       verdict.problems.push({ kind: 'unparseable', certIndex: index, detail: `certificate #${index} does not parse: ${entry}` });
       return null;
@@ -118,7 +167,7 @@ export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOpt
     return entry;
   });
   const leaf = entries[0];
-  if (!leaf) return verdict;
+  if (!leaf) return { verdict, judged: [], validityAt: verdict.problems.length };
 
   const verify = (child: ParsedCertificate, issuer: ParsedCertificate): Promise<SignatureOutcome> =>
     cache.verification(child, issuer, () => checkSignature(child, issuer));
@@ -133,7 +182,7 @@ export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOpt
   let rejectedIssuer: Link | null = null;
   const unverified: { child: number; issuer: string; partial: boolean }[] = [];
 
-  for (let guard = 0; guard <= chain.length; guard++) {
+  for (let guard = 0; guard <= parsed.length; guard++) {
     if (options.trustStore.has(current.facts.sha256)) {
       anchor = { entry: current, sentIndex: currentIndex };
       end = 'anchor';
@@ -258,18 +307,10 @@ export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOpt
     }
   }
 
-  // --- validity at the capture's time ---------------------------------------------------------
-  const at = options.at.getTime();
+  // --- validity at the capture's time: checked by verdictAt, here only what to check -----------
   const judged: { entry: ParsedCertificate; sentIndex: number | null }[] = path.map((i) => ({ entry: entries[i]!, sentIndex: i }));
   if (anchor && anchor.sentIndex === null) judged.push(anchor);
-  for (const { entry, sentIndex } of judged) {
-    const who = sentIndex === null ? `the trust anchor ${entry.facts.subject}` : `certificate #${sentIndex} (${entry.facts.subject})`;
-    if (at > entry.notAfter.getTime()) {
-      verdict.problems.push({ kind: 'expired', certIndex: sentIndex, detail: `${who} expired at ${entry.facts.notAfter}, before ${options.at.toISOString()}` });
-    } else if (at < entry.notBefore.getTime()) {
-      verdict.problems.push({ kind: 'not-yet-valid', certIndex: sentIndex, detail: `${who} is valid only from ${entry.facts.notBefore}, after ${options.at.toISOString()}` });
-    }
-  }
+  const validityAt = verdict.problems.length;
 
   if (host !== null) {
     const match = matchHostname(host, hostnameFacts(leaf));
@@ -286,7 +327,7 @@ export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOpt
     });
   }
   verdict.findings.push(...pathFindings(path.map((i) => entries[i]!), path, anchor?.sentIndex ?? null, options.purpose));
-  return verdict;
+  return { verdict, judged, validityAt };
 }
 
 /** Candidates whose subject key identifier is the child's authority key identifier come first. */
