@@ -23,9 +23,16 @@ const table = new ConnectionTable(() => {
 }, { warn });
 const seg = newTcpSegment();
 const t0 = process.hrtime.bigint();
-const summary = await readCapture(file, { onPacket(p) { if (decoder.decode(p, seg)) table.segment(seg); } }, { warn });
+const summary = await readCapture(file, {
+  onPacket(p) {
+    if (!decoder.decode(p, seg)) return;
+    if (seg.quoted) table.quoted(seg);
+    else table.segment(seg);
+  },
+}, { warn });
 table.finish();
 decoder.finish();
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+const cpu = process.cpuUsage();
 const bytes = statSync(file).size;
-console.log(JSON.stringify({ stage: 'reassembly', bytes, packets: summary.packets, connections, delivered, ms, maxRssKb: process.resourceUsage().maxRSS, warnings }));
+console.log(JSON.stringify({ stage: 'reassembly', bytes, packets: summary.packets, connections, delivered, ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKb: process.resourceUsage().maxRSS, warnings }));

@@ -92,6 +92,9 @@ export class DirectionReassembler {
    */
   private recent: RecentBytes | null = null;
   private recentRefused = false;
+  /** End position of the furthest segment received (held or delivered), skips aside. */
+  private frontier = 0;
+
   /** Segments outside any window, retransmissions differing from delivered bytes: null until the first. */
   private anomalies: { outside: number; outsideFrame: number; conflicts: number; conflictFrame: number } | null = null;
 
@@ -135,14 +138,19 @@ export class DirectionReassembler {
    */
   accept(seg: TcpSegment, dataSeq: number): void {
     const next = this.nextPos;
-    const delta = (dataSeq - this.origin - next) | 0;
+    // Sequence numbers are placed relative to the bytes actually received: a consumer's skip can
+    // move nextPos far beyond them (the TLS layer skips "everything" on a non-TLS stream), and
+    // measuring from there would make every later segment look outside any window.
+    const ref = next < this.frontier ? next : this.frontier;
+    const delta = (dataSeq - this.origin - ref) | 0;
     if (delta > MAX_WINDOW || delta < -MAX_WINDOW) {
       this.outside(seg, dataSeq, delta);
       return;
     }
-    const pos = next + delta;
+    const pos = ref + delta;
     const capEnd = pos + seg.payloadLength;
     const end = capEnd + seg.payloadMissing;
+    if (end > this.frontier) this.frontier = end;
     // Retransmission, duplicate or skipped: held data all lies above nextPos; only the copy
     // of recently delivered bytes can tell whether it says the same.
     if (pos < next && this.recent !== null) this.compareRecent(seg, pos, Math.min(capEnd, next));
@@ -300,7 +308,7 @@ export class DirectionReassembler {
     const counts = this.anomalyCounts();
     if (counts.outside++ !== 0) return;
     counts.outsideFrame = seg.frame;
-    const expected = (this.origin + this.nextPos) >>> 0;
+    const expected = (this.origin + Math.min(this.nextPos, this.frontier)) >>> 0;
     this.ctx.warn(
       seg.frame,
       `TCP connection ${this.connId}: ${this.side()} segment in frame ${seg.frame} has sequence number ${dataSeq >>> 0}, ` +

@@ -1,3 +1,5 @@
+import { ConnectionTable } from '../../src/tcp/connection-table.js';
+import { newTcpSegment, TCP_SYN } from '../../src/net/tcp-segment.js';
 /**
  * Sequence numbers a broken middlebox or an attacker produces: segments 2 GB away from the
  * stream (outside any TCP window), and retransmissions whose bytes differ from the copy already
@@ -162,5 +164,45 @@ describe('retransmissions of delivered bytes', () => {
     h.send(third, SERVER, { seq: 3001, ack: 4001, payload: 'pq', flags: DATA });
     const f = h.send(third, SERVER, { seq: 3001, ack: 4001, payload: 'pQ', flags: DATA });
     expect(h.warnings).toEqual([{ frame: f, text: expect.stringContaining('TCP connection 2: retransmitted bytes') }]);
+  });
+});
+
+describe('a consumer skip far beyond the received bytes', () => {
+  test('later in-window segments are dropped quietly, not reported as outside any window', () => {
+    const warnings: string[] = [];
+    const events: string[] = [];
+    let skipped = false;
+    const table = new ConnectionTable(
+      (_info, control) => ({
+        data(direction, _b, _o, length) {
+          events.push(`data ${direction} ${length}`);
+          // What the TLS layer does on a stream that is not TLS: skip everything that follows.
+          if (!skipped) {
+            skipped = true;
+            control.skip(direction, 2 ** 31 - 1);
+          }
+        },
+        gap() {},
+        close() {},
+        end() {},
+      }),
+      { warn: (_f, t) => warnings.push(t) },
+    );
+    const seg = newTcpSegment();
+    const send = (frame: number, flags: number, seq: number, len: number, fromClient = true): void => {
+      Object.assign(seg, {
+        frame, tsSec: 1, tsNsec: frame, ipVersion: 4,
+        src4: fromClient ? 0x0a000001 : 0x0a000002, dst4: fromClient ? 0x0a000002 : 0x0a000001,
+        srcPort: fromClient ? 40000 : 80, dstPort: fromClient ? 80 : 40000,
+        seq, ack: 0, flags, data: new Uint8Array(len + 1), payloadOffset: 1, payloadLength: len, payloadMissing: 0,
+      });
+      table.segment(seg);
+    };
+    send(1, TCP_SYN, 1000, 0);
+    send(2, TCP_SYN | TCP_ACK, 5000, 0, false);
+    for (let i = 0; i < 50; i++) send(3 + i, TCP_ACK, 1001 + i * 1448, 1448);
+    table.finish();
+    expect(events).toEqual(['data 0 1448']);
+    expect(warnings.filter((w) => /outside any TCP window/.test(w))).toEqual([]);
   });
 });
