@@ -6,7 +6,7 @@
 // machine compare the CPU ratios).
 //
 //   node bench/run.mjs [--sizes 1000] [--with-4gb] [--runs 3] [--tshark-runs 1]
-//                      [--formats pcap,pcapng] [--stages cat,ndjson,json,tshark]
+//                      [--formats pcap,pcapng] [--stages cat,reassembly,tls-decode,ndjson,json,tshark]
 //                      [--many 1000000] [--json results.json]
 //
 // --with-4gb adds the 4000 MB captures (slow: minutes per stage); --many N adds a capture of N
@@ -30,7 +30,7 @@ if (args.includes('--with-4gb') && !sizes.includes(4000)) sizes.push(4000);
 const runs = Number(opt('--runs', '3'));
 const tsharkRuns = Number(opt('--tshark-runs', '1'));
 const formats = opt('--formats', 'pcap,pcapng').split(',');
-const stages = opt('--stages', 'cat,ndjson,json,tshark').split(',');
+const stages = opt('--stages', 'cat,reassembly,tls-decode,ndjson,json,tshark').split(',');
 const many = opt('--many', null);
 const jsonOut = opt('--json', null);
 const makeCapture = resolve(root, '../shared/bench/make-capture');
@@ -72,6 +72,10 @@ function timed(cmd, argv) {
 const main = join(root, 'dist/cli/main.js');
 const commands = {
   cat: (f) => ['cat', [f]],
+  // The layers alone: reader + decoder + TCP reassembly (skipping TLS record bodies as the
+  // analyzer does), and the same plus the TLS decoder up to the connection model.
+  reassembly: (f) => ['node', [join(here, 'reassembly.mjs'), f]],
+  'tls-decode': (f) => ['node', [join(here, 'tls-decode.mjs'), f]],
   ndjson: (f) => ['node', [main, '--quiet', '--format', 'ndjson', f]],
   json: (f) => ['node', [main, '--quiet', '--format', 'json', f]],
   // What our analysis covers, asked of tshark: every handshake message, alert and certificate.
