@@ -10,7 +10,7 @@ import { CertificateCache, TrustStore } from './x509/index.js';
 import { diagnoseConnection } from './diagnose/engine.js';
 import { PEER_WINDOW, ServerPeers } from './diagnose/peer-selection.js';
 import { connectionReport } from './report/connection-report.js';
-import { reportSchema, type ConnectionReport, type Report } from './report/schema.js';
+import { connectionSchema, reportSchema, type ConnectionReport, type Report } from './report/schema.js';
 import { WarningCollector } from './report/warnings.js';
 import type { WarningSink } from './report/warning.js';
 import { isoTime } from './report/time.js';
@@ -93,12 +93,28 @@ function captureReport(summary: CaptureSummary, fileName: string | undefined): R
 export async function analyze(input: CaptureInput, options: AnalyzeOptions = {}): Promise<Report> {
   const warnings = new WarningCollector(options.maxWarnings);
   const models: TlsConnectionModel[] = [];
-  const summary = await runPipeline(input, (m) => models.push(m), {
+  let trust: TrustStore | null = null;
+  const trustStore = (): TrustStore => (trust ??= trustStoreOf(options.trustStore));
+  const cache = new CertificateCache();
+  const expectedHost = options.expectedHost ?? null;
+  // A connection that carried no payload is reported as soon as it ends, and its model let go:
+  // it neither needs nor gives cross-connection evidence (every peer rule starts from a hello),
+  // and a SYN flood makes a million of them.
+  const connections: ConnectionReport[] = [];
+  let payloadLess: TlsConnectionModel[] = [];
+  const reportPayloadLess = async (): Promise<void> => {
+    const batch = payloadLess;
+    payloadLess = [];
+    for (const m of batch) connections.push(validated(await reportOf(m, [], trustStore(), cache, expectedHost, warnings.sink)));
+  };
+  const summary = await runPipeline(input, (m) => (m.kind === 'no-payload' ? payloadLess : models).push(m), {
     warn: warnings.sink,
     caps: options.caps,
     signal: options.signal,
     onProgress: options.onProgress,
+    backpressure: () => (payloadLess.length >= PAYLOAD_LESS_BATCH ? reportPayloadLess() : undefined),
   });
+  await reportPayloadLess();
   models.sort((a, b) => a.tcp.id - b.tcp.id);
   const byServer = new Map<string, TlsConnectionModel[]>();
   for (const m of models) {
@@ -110,20 +126,29 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
   // Bounded evidence per connection: all the others would be quadratic per server.
   const peersByServer = new Map<string, ServerPeers>();
   for (const [k, list] of byServer) peersByServer.set(k, new ServerPeers(list));
-  const trustStore = trustStoreOf(options.trustStore);
-  const cache = new CertificateCache();
-  const connections: ConnectionReport[] = [];
   for (const m of models) {
     const peers = peersByServer.get(serverKey(m))!.peersOf(m);
-    connections.push(await reportOf(m, peers, trustStore, cache, options.expectedHost ?? null, warnings.sink));
+    connections.push(validated(await reportOf(m, peers, trustStore(), cache, expectedHost, warnings.sink)));
   }
-  const report: Report = {
+  connections.sort((a, b) => a.id - b.id);
+  // Connections were validated one by one as they were made: parsing the whole report again
+  // would copy every one of them at once (on a million connections, gigabytes).
+  const report = reportSchema.parse({
     schemaVersion: 1,
     capture: captureReport(summary, options.fileName),
-    connections,
+    connections: [],
     warnings: warnings.list(),
-  };
-  return reportSchema.parse(report);
+  } satisfies Report);
+  report.connections = connections;
+  return report;
+}
+
+/** Payload-less connections reported between reads once this many wait (see analyze()). */
+const PAYLOAD_LESS_BATCH = 256;
+
+/** A connection report as the schema gives it back (the report's own parse, one connection at a time). */
+function validated(connection: ConnectionReport): ConnectionReport {
+  return connectionSchema.parse(connection);
 }
 
 /** What `analyzeStream` yields: connections as they finish, then the capture facts and warnings. */

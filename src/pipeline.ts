@@ -7,7 +7,7 @@ import { readCapture } from './capture/read-capture.js';
 import type { CaptureInput, CaptureSummary, CapturedPacket } from './capture/packet.js';
 import { PacketDecoder } from './net/packet-decoder.js';
 import { newTcpSegment } from './net/tcp-segment.js';
-import { ConnectionTable } from './tcp/connection-table.js';
+import { ConnectionTable, type TcpOptions } from './tcp/connection-table.js';
 import { createTlsConsumer } from './tls/connection-decoder.js';
 import type { TlsConnectionModel } from './tls/model.js';
 import type { WarningSink } from './report/warning.js';
@@ -22,7 +22,19 @@ export interface Caps {
   maxHandshakeBytes?: number;
   /** Bytes held for IP fragment reassembly (default 16 MiB). */
   maxFragmentBytes?: number;
+  /**
+   * TCP connections open at once (default 100,000): beyond it the connection idle longest is
+   * ended early and reported with what it had; one warning gives how many were (see
+   * {@link TcpOptions.maxLiveConnections}).
+   */
+  maxLiveConnections?: number;
 }
+
+/**
+ * Connections ended at a time at the end of the capture, between which the consumer's
+ * backpressure is awaited: a capture may end with every one of its connections still open.
+ */
+const FINISH_BATCH = 256;
 
 /** Options of one pipeline run. */
 export interface PipelineOptions {
@@ -58,6 +70,7 @@ export async function runPipeline(
       warn: options.warn,
       maxPendingBytesPerDirection: caps.maxPendingBytesPerDirection,
       maxPendingBytesTotal: caps.maxPendingBytesTotal,
+      maxLiveConnections: caps.maxLiveConnections,
     },
   );
   const segment = newTcpSegment();
@@ -70,7 +83,10 @@ export async function runPipeline(
     },
     { warn: options.warn, signal: options.signal, onProgress: options.onProgress, backpressure: options.backpressure },
   );
-  table.finish();
+  while (!table.finishSome(FINISH_BATCH)) {
+    options.signal?.throwIfAborted();
+    await options.backpressure?.();
+  }
   decoder.finish();
   return summary;
 }

@@ -20,6 +20,17 @@ import type { WarningSink } from './warning.js';
 
 const sideOf = (d: Direction): 'client' | 'server' => (d === 0 ? 'client' : 'server');
 
+/**
+ * The string, flattened: text built by concatenation is a tree of pieces (an ISO time is about
+ * eight, 300 bytes), which a report keeps for as long as it lives; a million-connection report
+ * holds two per connection. Converting to a number makes V8 flatten the text in place (the
+ * conversion's result, NaN, is not used).
+ */
+function flat(text: string): string {
+  void Number(text);
+  return text;
+}
+
 function clientHelloReport(h: ClientHelloModel): NonNullable<ConnectionReport['clientHello']> {
   return {
     frame: h.frame,
@@ -102,6 +113,7 @@ export function connectionReport(
     });
   }
   const suite = model.cipherSuite;
+  const start = flat(isoTime(tcp.firstTsSec, tcp.firstTsNsec));
   return {
     id: tcp.id,
     client: { ip: tcp.clientIp, port: tcp.clientPort },
@@ -109,8 +121,8 @@ export function connectionReport(
     roleSource: tcp.roleSource,
     firstFrame: tcp.firstFrame,
     lastFrame: tcp.lastFrame,
-    start: isoTime(tcp.firstTsSec, tcp.firstTsNsec),
-    end: isoTime(tcp.lastTsSec, tcp.lastTsNsec),
+    start,
+    end: tcp.lastTsSec === tcp.firstTsSec && tcp.lastTsNsec === tcp.firstTsNsec ? start : flat(isoTime(tcp.lastTsSec, tcp.lastTsNsec)),
     // The diagnosis may judge a completed handshake failed (the client dropped it at once).
     outcome: diagnosis.outcome,
     version: model.version === null ? null : reportVersion(model.version),
@@ -153,10 +165,10 @@ export function connectionReport(
       cause: diagnosis.cause,
       abortedBy: diagnosis.abortedBy,
       confidence: diagnosis.confidence,
-      summary: diagnosis.summary,
-      evidence: diagnosis.evidence,
-      remediation: diagnosis.remediation,
-      alternatives: diagnosis.alternatives,
+      summary: flat(diagnosis.summary),
+      evidence: diagnosis.evidence.map((e) => ({ ...e, text: flat(e.text) })),
+      remediation: diagnosis.remediation.map((r) => ({ ...r, text: flat(r.text) })),
+      alternatives: diagnosis.alternatives.map((a) => ({ ...a, why: flat(a.why) })),
     },
   };
 }

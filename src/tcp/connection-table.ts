@@ -42,6 +42,14 @@ export interface TcpOptions {
    * count it in the old one.
    */
   maxTombstones?: number;
+  /**
+   * Connections open at once (default 100,000; about 1.1 KB each while no payload has come):
+   * beyond it the connection idle longest (by last packet) is ended as at the end of the
+   * capture, reported with what it had, and forgotten; a later packet on its 4-tuple starts a
+   * new stream. One warning at the end gives the number ended so. Without it a SYN flood, whose
+   * connections never close, holds every one of them until the capture ends.
+   */
+  maxLiveConnections?: number;
 }
 
 /** Counters of a table, for tests and monitoring. */
@@ -57,6 +65,8 @@ export interface TcpStats {
 }
 
 const MIB = 1024 * 1024;
+/** Default of {@link TcpOptions.maxLiveConnections}. */
+export const DEFAULT_MAX_LIVE_CONNECTIONS = 100_000;
 const FIRST_SWEEP_AT = 8192;
 
 /** Connection table and reassembler. Feed it segments in capture order, then call finish(). */
@@ -83,6 +93,16 @@ export class ConnectionTable {
   /** Ended connections in the order they ended, oldest first from `tombstoneHead`. */
   private tombstoneQueue: Connection[] = [];
   private tombstoneHead = 0;
+  private readonly maxLive: number;
+  /** Live connections, least recently active first (the ones the live cap ends). */
+  private oldestLive: Connection | null = null;
+  private newestLive: Connection | null = null;
+  /** Connections ended by the live cap, and the frame at which the first was. */
+  private endedByCap = 0;
+  private firstCapFrame = 0;
+  /** Set by the first finishSome(): live connections still to end, in id order. */
+  private closing: (Connection | undefined)[] | null = null;
+  private closingHead = 0;
 
   constructor(private readonly factory: ConsumerFactory, options: TcpOptions) {
     this.ctx = {
@@ -97,7 +117,11 @@ export class ConnectionTable {
     this.idleTimeout = options.idleTimeoutSeconds ?? 600;
     this.resetGrace = options.resetGraceSeconds ?? 2;
     this.maxTombstones = Math.max(0, options.maxTombstones ?? 8192);
+    this.maxLive = Math.max(1, options.maxLiveConnections ?? DEFAULT_MAX_LIVE_CONNECTIONS);
+    this.warn = options.warn;
   }
+
+  private readonly warn: WarningSink;
 
   /** Current counters. */
   get stats(): TcpStats {
@@ -111,7 +135,7 @@ export class ConnectionTable {
 
   /** Feeds one segment (synchronously calls consumers). The segment is not kept. */
   segment(seg: TcpSegment): void {
-    if (this.finished) throw new Error('ConnectionTable.segment() called after finish()');
+    if (this.closing !== null) throw new Error('ConnectionTable.segment() called after finish()');
     let conn = seg.ipVersion === 4 ? this.find4(seg) : this.find6(seg);
     let fromA = this.fromA;
     const flags = seg.flags;
@@ -133,11 +157,52 @@ export class ConnectionTable {
     info.lastFrame = seg.frame;
     info.lastTsSec = seg.tsSec;
     info.lastTsNsec = seg.tsNsec;
-    if (!conn.ended) this.process(conn, seg, o);
+    if (!conn.ended) {
+      if (conn !== this.newestLive) this.touch(conn);
+      this.process(conn, seg, o);
+    }
     if (this.resetHead < this.resetQueue.length) this.endResetConnections(seg.tsSec + seg.tsNsec / 1e9);
     if (this.ctx.heldTotal > this.maxTotal) this.shedTotal(seg.frame);
     if (this.tombstones > this.maxTombstones) this.forgetOldTombstones();
+    else if (this.tombstoneQueue.length - this.tombstoneHead > 2 * this.tombstones + 1024) this.dropForgottenTombstones();
     if (this.live + this.tombstones >= this.sweepAt) this.sweep(seg.tsSec);
+    if (this.live > this.maxLive) this.endIdlest(seg.frame);
+  }
+
+  /** Moves a live connection to the most recently active end of the live list. */
+  private touch(conn: Connection): void {
+    this.unlinkLive(conn);
+    this.linkLive(conn);
+  }
+
+  private linkLive(conn: Connection): void {
+    conn.olderLive = this.newestLive;
+    conn.newerLive = null;
+    if (this.newestLive !== null) this.newestLive.newerLive = conn;
+    else this.oldestLive = conn;
+    this.newestLive = conn;
+  }
+
+  private unlinkLive(conn: Connection): void {
+    const older = conn.olderLive;
+    const newer = conn.newerLive;
+    if (older !== null) older.newerLive = newer;
+    else if (this.oldestLive === conn) this.oldestLive = newer;
+    if (newer !== null) newer.olderLive = older;
+    else if (this.newestLive === conn) this.newestLive = older;
+    conn.olderLive = null;
+    conn.newerLive = null;
+  }
+
+  /** Over the live cap: ends and forgets the connections idle longest. */
+  private endIdlest(frame: number): void {
+    while (this.live > this.maxLive && this.oldestLive !== null) {
+      const conn = this.oldestLive;
+      if (this.endedByCap++ === 0) this.firstCapFrame = frame;
+      this.terminate(conn);
+      this.tombstones--;
+      this.remove(conn);
+    }
   }
 
   /** Drops the oldest tombstones down to the cap. */
@@ -156,31 +221,68 @@ export class ConnectionTable {
   }
 
   /**
+   * Connections forgotten before their turn (replaced, expired, ended by the live cap) stay in
+   * the queue until the tombstone cap reaches them, which may be never: they are let go here
+   * once they outnumber the remembered ones.
+   */
+  private dropForgottenTombstones(): void {
+    this.tombstoneQueue = this.tombstoneQueue.slice(this.tombstoneHead).filter((c) => !c.forgotten);
+    this.tombstoneHead = 0;
+  }
+
+  /**
    * A TCP header quoted inside an ICMP or ICMPv6 error (RFC 792, RFC 4443): no data of the
    * connection, but Wireshark gives the error packet the tcp.stream of the quoted 4-tuple and
    * numbers a new stream when the 4-tuple is new. Feeding such headers here keeps the
    * numbering identical; only the packet count and last frame of the connection change.
    */
   quoted(seg: TcpSegment): void {
-    if (this.finished) throw new Error('ConnectionTable.quoted() called after finish()');
+    if (this.closing !== null) throw new Error('ConnectionTable.quoted() called after finish()');
     const conn = (seg.ipVersion === 4 ? this.find4(seg) : this.find6(seg)) ?? this.open(seg, null);
     const info = conn.info;
     info.packets++;
     info.lastFrame = seg.frame;
     info.lastTsSec = seg.tsSec;
     info.lastTsNsec = seg.tsNsec;
+    if (this.live > this.maxLive) this.endIdlest(seg.frame);
   }
 
   /** End of capture: gives up holes that never filled, delivers held data, ends every live connection. */
   finish(): void {
-    if (this.finished) return;
-    const open: Connection[] = [];
-    for (const head of this.v4.values()) {
-      for (let c: Connection | null = head; c !== null; c = c.nextInBucket) if (!c.ended) open.push(c);
+    while (!this.finishSome(Infinity));
+  }
+
+  /**
+   * End of capture, a part at a time: ends up to `max` live connections (in id order), so
+   * that a caller can let their consumers catch up between parts; true once every connection
+   * has ended (the table is then finished). No segment may be fed after the first call.
+   */
+  finishSome(max: number): boolean {
+    if (this.finished) return true;
+    if (this.closing === null) {
+      const open: Connection[] = [];
+      for (let c = this.oldestLive; c !== null; c = c.newerLive) open.push(c);
+      open.sort((x, y) => x.id - y.id);
+      this.closing = open;
+      this.tombstoneQueue = [];
+      this.tombstoneHead = 0;
+      if (this.endedByCap > 0) {
+        this.warn(
+          this.firstCapFrame,
+          `${this.endedByCap} connections were ended before the capture did, idle longest first, because more than ${this.maxLive} were open at once (maxLiveConnections): each is reported with what it had; a later packet on one of them started a new connection`,
+        );
+      }
     }
-    for (const c of this.v6.values()) if (!c.ended) open.push(c);
-    open.sort((x, y) => x.id - y.id);
-    for (const c of open) this.terminate(c);
+    const open = this.closing;
+    const stop = Math.min(open.length, this.closingHead + max);
+    while (this.closingHead < stop) {
+      const c = open[this.closingHead]!;
+      // Ended connections are let go at once, not when the whole list is.
+      open[this.closingHead++] = undefined;
+      this.terminate(c);
+    }
+    if (this.closingHead < open.length) return false;
+    this.closing = [];
     this.v4.clear();
     this.v6.clear();
     this.last = null;
@@ -188,6 +290,7 @@ export class ConnectionTable {
     this.tombstoneQueue = [];
     this.tombstoneHead = 0;
     this.finished = true;
+    return true;
   }
 
   private process(conn: Connection, seg: TcpSegment, o: 0 | 1): void {
@@ -197,7 +300,10 @@ export class ConnectionTable {
     const flow = conn.flows[o];
     if (!flow.started) flow.start(seg.seq, syn);
     const wireLength = seg.payloadLength + seg.payloadMissing;
-    if (wireLength > 0 && conn.decided) flow.accept(seg, syn ? (seg.seq + 1) >>> 0 : seg.seq);
+    if (wireLength > 0 && conn.decided) {
+      if (conn.consumer === null) this.attachConsumer(conn);
+      flow.accept(seg, syn ? (seg.seq + 1) >>> 0 : seg.seq);
+    }
     if ((flags & TCP_ACK) !== 0) {
       const rev = conn.flows[o ^ 1]!;
       if (rev.holdsData) rev.acknowledged(seg.ack, seg.frame);
@@ -222,13 +328,13 @@ export class ConnectionTable {
     const flags = seg.flags;
     if ((flags & TCP_SYN) !== 0) {
       const senderIsClient = (flags & TCP_ACK) === 0;
-      this.setRoles(conn, senderIsClient === fromA, senderIsClient ? 'syn' : 'syn-ack');
+      conn.setRoles(senderIsClient === fromA, senderIsClient ? 'syn' : 'syn-ack');
       return;
     }
     if (seg.payloadLength > 0) {
       const role = roleFromPayload(seg.data, seg.payloadOffset, seg.payloadLength);
       if (role !== null) {
-        this.setRoles(conn, (role === 'client') === fromA, 'payload');
+        conn.setRoles((role === 'client') === fromA, 'payload');
         return;
       }
     } else if (seg.payloadMissing === 0 && (flags & (TCP_FIN | TCP_RST)) === 0) {
@@ -238,11 +344,14 @@ export class ConnectionTable {
   }
 
   private setRolesByPorts(conn: Connection): void {
-    this.setRoles(conn, serverByPorts(conn.aPort, conn.bPort) === 'b', 'ports');
+    conn.setRoles(serverByPorts(conn.aPort, conn.bPort) === 'b', 'ports');
   }
 
-  private setRoles(conn: Connection, aIsClient: boolean, source: Connection['info']['roleSource']): void {
-    conn.setRoles(aIsClient, source);
+  /**
+   * Creates the connection's consumer at its first byte, close or end, not when roles are
+   * decided: a connection that only ever sees a SYN (a scan, a flood) then holds none while open.
+   */
+  private attachConsumer(conn: Connection): void {
     const consumer = this.factory(conn.info, conn.control);
     conn.consumer = consumer;
     conn.flows[0].consumer = consumer;
@@ -252,6 +361,7 @@ export class ConnectionTable {
   private recordClose(conn: Connection, flow: DirectionReassembler, kind: 'fin' | 'rst', seg: TcpSegment): void {
     const event: CloseEvent = { direction: flow.direction, kind, frame: seg.frame, tsSec: seg.tsSec, tsNsec: seg.tsNsec };
     conn.info.closes.push(event);
+    if (conn.consumer === null) this.attachConsumer(conn);
     conn.consumer!.close(event);
   }
 
@@ -274,12 +384,14 @@ export class ConnectionTable {
   private terminate(conn: Connection): void {
     if (conn.ended) return;
     if (!conn.decided) this.setRolesByPorts(conn);
+    if (conn.consumer === null) this.attachConsumer(conn);
     conn.flows[0].flush();
     conn.flows[1].flush();
     conn.ended = true;
     this.live--;
+    this.unlinkLive(conn);
     this.tombstones++;
-    if (!this.finished) this.tombstoneQueue.push(conn);
+    if (this.closing === null) this.tombstoneQueue.push(conn);
     const consumer = conn.consumer!;
     conn.flows[0].release();
     conn.flows[1].release();
@@ -296,6 +408,7 @@ export class ConnectionTable {
     }
     const conn = new Connection(this.nextId++, seg, this.ctx);
     this.live++;
+    this.linkLive(conn);
     if (seg.ipVersion === 4) {
       const h = hash4(seg.src4, seg.srcPort, seg.dst4, seg.dstPort);
       conn.nextInBucket = this.v4.get(h) ?? null;

@@ -11,7 +11,7 @@ import { ipv4ToString, type TcpSegment } from '../net/tcp-segment.js';
 /** Wireshark's per-direction base sequence number is unset (real bases are 0 .. 2^32-1). */
 export const NO_BASE = -1;
 
-export class Connection {
+export class Connection implements StreamControl {
   readonly ipVersion: 4 | 6;
   readonly a4: number;
   readonly b4: number;
@@ -30,7 +30,6 @@ export class Connection {
   /** Index 0: A to B, 1: B to A. */
   readonly flows: [DirectionReassembler, DirectionReassembler];
   readonly info: TcpConnectionInfo;
-  readonly control: StreamControl;
   decided = false;
   aIsClient = true;
   consumer: StreamConsumer | null = null;
@@ -39,6 +38,9 @@ export class Connection {
   forgotten = false;
   /** Capture time (seconds) of the first RST; -1 when none. */
   resetAt = -1;
+  /** Neighbours in the table's list of live connections, least recently active first. */
+  olderLive: Connection | null = null;
+  newerLive: Connection | null = null;
 
   constructor(readonly id: number, seg: TcpSegment, ctx: ReassemblyContext) {
     this.ipVersion = seg.ipVersion;
@@ -68,7 +70,16 @@ export class Connection {
       packets: 0,
       closes: [],
     };
-    this.control = new ConnectionControl(this);
+  }
+
+  /** The consumer's handle on its connection (it is its own StreamControl: one object less per connection). */
+  get control(): StreamControl {
+    return this;
+  }
+
+  /** StreamControl: directions are client/server, flows are A/B. */
+  skip(direction: Direction, n: number): void {
+    this.flows[this.aIsClient ? direction : direction ^ 1]!.skip(n);
   }
 
   /** True when the segment's endpoints are this connection's, in either direction. */
@@ -93,16 +104,6 @@ export class Connection {
     info.serverPort = aIsClient ? this.bPort : this.aPort;
     this.flows[0].direction = aIsClient ? 0 : 1;
     this.flows[1].direction = aIsClient ? 1 : 0;
-  }
-}
-
-/** The consumer's handle on its connection: directions are client/server, flows are A/B. */
-class ConnectionControl implements StreamControl {
-  constructor(private readonly conn: Connection) {}
-
-  skip(direction: Direction, n: number): void {
-    const conn = this.conn;
-    conn.flows[conn.aIsClient ? direction : direction ^ 1]!.skip(n);
   }
 }
 

@@ -122,10 +122,13 @@ function tls13FinishedRecordLength(suite: number | null): number | null {
 
 /** Where a chunk of bytes came from. */
 interface Where {
-  frame: number;
-  tsSec: number;
-  tsNsec: number;
+  readonly frame: number;
+  readonly tsSec: number;
+  readonly tsNsec: number;
 }
+
+/** Where a decoder stands before its first byte (shared: a Where is replaced, never changed). */
+const NOWHERE: Where = Object.freeze({ frame: 0, tsSec: 0, tsNsec: 0 });
 
 /** What to do with the body of the record under way. */
 type BodyAction =
@@ -240,12 +243,17 @@ class DirectionState {
  * handed to `onEnd` from {@link TlsConnectionDecoder.end}.
  */
 export class TlsConnectionDecoder implements StreamConsumer {
-  private readonly model: TlsConnectionModel;
-  private readonly dirs: [DirectionState, DirectionState];
+  /**
+   * The model and both directions' decoding state are made at the first byte, event or end:
+   * a connection that never carries payload (a SYN flood holds a million of them open until
+   * the capture ends) then costs this object and nothing else.
+   */
+  private modelState: TlsConnectionModel | null = null;
+  private dirState: [DirectionState, DirectionState] | null = null;
   private readonly maxCertificates: number;
   private readonly maxEvents: number;
   private readonly maxHandshakeBytes: number;
-  private where: Where = { frame: 0, tsSec: 0, tsNsec: 0 };
+  private where: Where = NOWHERE;
   private tls13 = false;
   private sslv2Connection = false;
   private sslv2SessionHit = false;
@@ -254,24 +262,31 @@ export class TlsConnectionDecoder implements StreamConsumer {
   /** Both directions' plain exchange, while the connection is watched for TLS to start. */
   private preamble: [PreambleSide, PreambleSide] | null = null;
   /** Bytes each direction's detect phase consumed (they become preamble if it was not TLS). */
-  private readonly detectBytes: [number, number] = [0, 0];
+  private detectBytes: [number, number] | null = null;
   /** The server's first plain chunk after the client's ClientHello (a plain answer to TLS). */
   private plainAnswer: { lookedLike: string; frame: number } | null = null;
 
   constructor(
-    info: TcpConnectionInfo,
+    private readonly info: TcpConnectionInfo,
     private readonly control: StreamControl,
     private readonly options: TlsConsumerOptions,
   ) {
-    const maxBytes = options.maxHandshakeBytes ?? DEFAULT_MAX_HANDSHAKE_BYTES;
-    this.maxHandshakeBytes = maxBytes;
+    this.maxHandshakeBytes = options.maxHandshakeBytes ?? DEFAULT_MAX_HANDSHAKE_BYTES;
     this.maxCertificates = options.maxCertificates ?? DEFAULT_MAX_CERTIFICATES;
     this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
-    this.dirs = [
+  }
+
+  private get model(): TlsConnectionModel {
+    return this.modelState ?? (this.modelState = newConnectionModel(this.info));
+  }
+
+  private get dirs(): [DirectionState, DirectionState] {
+    if (this.dirState !== null) return this.dirState;
+    const maxBytes = this.maxHandshakeBytes;
+    return (this.dirState = [
       new DirectionState(maxBytes, (m) => this.onHandshakeMessage(0, m), (t, l, big) => this.onHandshakeHeader(0, t, l, big)),
       new DirectionState(maxBytes, (m) => this.onHandshakeMessage(1, m), (t, l, big) => this.onHandshakeHeader(1, t, l, big)),
-    ];
-    this.model = newConnectionModel(info);
+    ]);
   }
 
   // ---------------------------------------------------------------- StreamConsumer
@@ -348,8 +363,8 @@ export class TlsConnectionDecoder implements StreamConsumer {
   }
 
   close(event: CloseEvent): void {
-    if (this.ended) return;
-    const pending = this.dirs[event.direction].pendingShort;
+    if (this.ended || this.dirState === null) return;
+    const pending = this.dirState[event.direction].pendingShort;
     if (!pending) return;
     this.dirs[event.direction].pendingShort = null;
     if (pending.length === UNPADDED_ALERT_RECORD || !pending.afterCompletion) this.settleShortRecordAsAlert(event.direction, pending);
@@ -372,6 +387,11 @@ export class TlsConnectionDecoder implements StreamConsumer {
     if (this.ended) return;
     this.ended = true;
     this.model.tcp = info;
+    if (this.dirState === null) {
+      // No byte, no gap: nothing was decoded, the model stays 'no-payload'.
+      this.options.onEnd(this.model);
+      return;
+    }
     for (const direction of [0, 1] as const) this.settleTrailingRun(direction, info);
     for (const direction of [0, 1] as const) {
       const d = this.dirs[direction];
@@ -435,11 +455,11 @@ export class TlsConnectionDecoder implements StreamConsumer {
       // for a record header at the start of the next segments before calling it not TLS.
       if (d.huntedChunks === 0) d.firstBytes = { text: describeNonTlsStart(view, start, stop), frame: this.where.frame };
       d.huntedChunks++;
-      this.detectBytes[direction] += probe.length + (end - pos);
+      (this.detectBytes ??= [0, 0])[direction] += probe.length + (end - pos);
       return -1;
     }
     if (kind === 'not-tls') {
-      this.detectBytes[direction] += probe.length + (end - pos);
+      (this.detectBytes ??= [0, 0])[direction] += probe.length + (end - pos);
       if (!this.model.notTls) {
         this.model.kind = 'not-tls';
         this.model.notTls = d.firstBytes
@@ -481,7 +501,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
     const side = sides[direction];
     side.note(bytes, start, end);
     // Every byte the detect phase consumed (probe, mid-connection hunt) was preamble.
-    side.bytes = this.detectBytes[direction];
+    side.bytes = this.detectBytes?.[direction] ?? 0;
     side.chunks = d.huntedChunks + 1;
     d.mode = 'preamble';
     d.record = null;
