@@ -89,7 +89,14 @@ d('adversarial captures', () => {
     'random-after-header',
   ];
 
-  test.each(names)('%s: analyzed within its bound, problem named, intact connection still diagnosed', (name) => {
+  // The whole-report path on 1,000,000 connections holds every report (about 1.1 KB each, 1.6 GB
+  // of JSON) and takes 50-70 s on the 2-core CI machine: run it on demand (THA_SLOW_TESTS=1).
+  // The streaming path on the same capture runs in every CI (test/robustness/cli.test.ts, ndjson).
+  const slow = process.env.THA_SLOW_TESTS === '1';
+  const inCi = names.filter((n) => slow || n !== 'million-syns');
+  if (!slow) test.skip('million-syns through analyze() (whole report): set THA_SLOW_TESTS=1 to run', () => {});
+
+  test.each(inCi)('%s: analyzed within its bound, problem named, intact connection still diagnosed', (name) => {
     const c = captures.find((x) => x.name === name)!;
     const hostilePorts = [40001, 40002, 40003, 40004, 40005, 40006, 40007, 40008, 40009];
     // The child is killed at twice the bound, so a hang fails this test instead of stalling the run.
