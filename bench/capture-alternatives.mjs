@@ -1,4 +1,4 @@
-// Measures the alternatives to our own capture reader on a classic pcap (see docs/decisions.d/capture.md):
+// Measures the alternatives to our own capture reader on a classic pcap (see docs/decisions.md):
 //   pcap-parser 0.2.1 (event per packet, concatenates buffers), and a binary-parser-compiled
 //   record header parser driven by the same one-buffer loop as ours.
 //   node bench/capture-alternatives.mjs /tmp/cap200.pcap

@@ -2,7 +2,7 @@
 # The scenarios, sourced by generate.sh. Each block: begin (capture file, implementations,
 # description), one `conn` line per TCP connection in order (the ground truth: outcome,
 # cause, who aborted, negotiated version, extras), the servers and clients, end.
-# Descriptions are checked against what the stacks actually did (see docs/decisions.d/samples.md).
+# Descriptions are checked against what the stacks actually did (see docs/decisions.md).
 
 S=server; C=client
 

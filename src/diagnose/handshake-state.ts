@@ -147,7 +147,7 @@ export function findAbort(conn: TlsConnectionModel): AbortEvent | null {
 /**
  * findAbort results per model. A dozen rules ask for the same connection's abort and each walk
  * filtered the message list again (71 KB allocated per connection, most of the GC time: see
- * docs/decisions.d/performance.md). Weak: a model diagnosed and dropped takes its entry along.
+ * docs/decisions.md). Weak: a model diagnosed and dropped takes its entry along.
  */
 const abortMemo = new WeakMap<TlsConnectionModel, { fingerprint: string; abort: AbortEvent | null }>();
 

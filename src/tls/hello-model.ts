@@ -2,7 +2,7 @@
  * Builds the model's hello objects from decoded hellos with one literal each. A spread or rest
  * copy of these 30-field objects leaves them in V8's dictionary mode, where each copy cost
  * 6-14 µs and every later read is a hash lookup: the top cost of the TLS stage on a capture of
- * short connections (docs/decisions.d/performance.md).
+ * short connections (docs/decisions.md).
  */
 import type { Seen, ClientHelloModel, ServerHelloModel } from './model.js';
 import type { ClientHello } from './client-hello.js';

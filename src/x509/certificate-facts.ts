@@ -215,7 +215,7 @@ const EMPTY_SHAPES: ReadonlyMap<string, ChainShape> = new Map();
 /**
  * Parses each distinct DER once. Captures repeat the same chain on every connection (thousands of
  * times in a busy capture) and a parse costs far more than hashing the bytes (see
- * docs/decisions.d/x509.md), so entries are keyed by the SHA-256 of the DER, which the facts need
+ * docs/decisions.md), so entries are keyed by the SHA-256 of the DER, which the facts need
  * anyway. Least-recently-used entries are dropped past `maxEntries`. Signature checks between two
  * certificates are remembered too, with their issuer-child pair as key, and so are whole chain
  * judgements (everything but the validity checks, which depend on the moment) per trust store.

@@ -86,7 +86,7 @@ const KNOWN_DIFFERENCES: Record<string, { fields: Field[]; why: string }> = {
   'ndpi/KakaoTalk_chat.pcap#2': { fields: ['messages', 'recordVersions', 'helloVersions', 'cipherSuites', 'sanDns', 'certNames'], why: TSHARK_SKIPS_REORDERED_FLIGHT },
   'ndpi/KakaoTalk_chat.pcap#18': { fields: ['messages', 'recordVersions', 'helloVersions', 'cipherSuites'], why: TSHARK_WAITS_FOR_WHOLE_RECORD },
   // TLS after a SOCKS handshake: Wireshark's SOCKS dissector opens a TCP conversation for the
-  // proxied connection, which takes a tcp.stream number of its own (docs/decisions.d/tcp.md).
+  // proxied connection, which takes a tcp.stream number of its own (docs/decisions.md).
   'ja4/socks-https-example.pcap#2': { fields: ['messages'], why: SOCKS_STREAM_NUMBERS },
   'ja4/socks-https-example.pcap#4': { fields: [...FIELDS], why: SOCKS_STREAM_NUMBERS },
   ...Object.fromEntries(

@@ -1,7 +1,7 @@
 /**
  * CI's share of fuzzing: a fixed seed and a fixed count, sized for about 90 s on a 2-core
  * machine (15,000 mutants at ~175/s measured, plus one pass over the unmodified seeds). The
- * same run on demand, longer: node fuzz/run.mjs --seconds 36000 (see docs/decisions.d/robustness.md).
+ * same run on demand, longer: node fuzz/run.mjs --seconds 36000 (see docs/decisions.md).
  */
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';

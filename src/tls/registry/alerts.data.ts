@@ -6,7 +6,7 @@
  * IANA:   transcription of the full registry and Wireshark 4.0.17; 2026-11-27.
  * IANA: IANA writes values TLS 1.3 retired as "<name>_RESERVED" (21, 30, 41, 60, 100, 111, 114). Those alerts
  * IANA:   are still sent by SSL 3.0 - TLS 1.2 stacks (no_certificate, no_renegotiation...), so the name here is
- * IANA:   the one RFC 5246 / RFC 6066 defines, without the suffix; see docs/decisions.d/registry.md.
+ * IANA:   the one RFC 5246 / RFC 6066 defines, without the suffix; see docs/decisions.md.
  */
 
 /** IANA TLS Alerts: code -> name (37 entries) */

@@ -1,7 +1,7 @@
 /**
  * Cross-check against the value strings of the local Wireshark (`tshark -G values`): every code
  * tshark names, we name too; where both name a code differently, the difference is one of the
- * disagreements listed in docs/decisions.d/registry.md (IANA wins), and nothing else.
+ * disagreements listed in docs/decisions.md (IANA wins), and nothing else.
  */
 import { execFileSync } from 'node:child_process';
 import {
