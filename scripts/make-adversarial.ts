@@ -698,6 +698,23 @@ export function randomAfterHeader(intact: RawPacket[], seed = 1): AdversarialCap
   };
 }
 
+/** The names of the adversarial captures, in the order allAdversarialCaptures makes them. */
+export const ADVERSARIAL_NAMES = [
+  'huge-handshake-length',
+  'one-byte-segments',
+  'million-syns',
+  'sequence-jumps',
+  'overlapping-retransmissions',
+  'many-san-certificate',
+  'deeply-nested-certificate',
+  'pcapng-lying-lengths',
+  'snaplen-zero',
+  'caplen-above-snaplen',
+  'pcapng-missing-interface',
+  'timestamps-backwards',
+  'random-after-header',
+] as const;
+
 /** Every adversarial capture, in the order above. `skipMillion` leaves the 70 MB one out. */
 export function allAdversarialCaptures(root: string, options: { skipMillion?: boolean } = {}): AdversarialCapture[] {
   const intact = intactConnection(root);

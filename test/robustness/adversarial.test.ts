@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { allAdversarialCaptures, intactConnection, INTACT_SAMPLE, type AdversarialCapture } from '../../scripts/make-adversarial.js';
+import { ADVERSARIAL_NAMES, allAdversarialCaptures, intactConnection, INTACT_SAMPLE, type AdversarialCapture } from '../../scripts/make-adversarial.js';
 import { analyzeInChild, compiledLibrary, ROOT, type AnalyzeOnce } from './compiled-library.js';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
@@ -73,21 +73,7 @@ d('adversarial captures', () => {
     expect(intactCause).not.toMatch(/^(none|unknown|incomplete-capture)$/);
   });
 
-  const names = [
-    'huge-handshake-length',
-    'one-byte-segments',
-    'million-syns',
-    'sequence-jumps',
-    'overlapping-retransmissions',
-    'many-san-certificate',
-    'deeply-nested-certificate',
-    'pcapng-lying-lengths',
-    'snaplen-zero',
-    'caplen-above-snaplen',
-    'pcapng-missing-interface',
-    'timestamps-backwards',
-    'random-after-header',
-  ];
+  const names: readonly string[] = ADVERSARIAL_NAMES;
 
   // The whole-report path on 1,000,000 connections holds every report (about 1.1 KB each, 1.6 GB
   // of JSON) and takes 50-70 s on the 2-core CI machine: run it on demand (THA_SLOW_TESTS=1).

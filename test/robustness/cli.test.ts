@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { allAdversarialCaptures } from '../../scripts/make-adversarial.js';
+import { ADVERSARIAL_NAMES, allAdversarialCaptures } from '../../scripts/make-adversarial.js';
 import { compiledLibrary, ROOT } from './compiled-library.js';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
@@ -52,21 +52,7 @@ d('CLI on adversarial captures', () => {
     return { status: r.status, signal: r.signal, stderr: r.stderr ?? '', ms: Date.now() - t0 };
   }
 
-  const names = [
-    'huge-handshake-length',
-    'one-byte-segments',
-    'million-syns',
-    'sequence-jumps',
-    'overlapping-retransmissions',
-    'many-san-certificate',
-    'deeply-nested-certificate',
-    'pcapng-lying-lengths',
-    'snaplen-zero',
-    'caplen-above-snaplen',
-    'pcapng-missing-interface',
-    'timestamps-backwards',
-    'random-after-header',
-  ];
+  const names: readonly string[] = ADVERSARIAL_NAMES;
 
   // The million-SYN capture runs in the two report paths (whole report, streaming) only: each run is long.
   // The million-SYN capture: streaming (ndjson) in every run; the whole JSON report (1.6 GB,
