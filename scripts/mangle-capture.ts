@@ -323,7 +323,8 @@ function shuffle<T>(items: T[], rnd: () => number): void {
   }
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG (mulberry32): the same seed gives the same mangling on every machine. */
+export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -3,18 +3,10 @@
  * retransmission of a stream, the reassembled bytes equal the stream, and a consumer that
  * skips record bodies sees exactly the record headers while nothing inside a skip is held.
  */
+import { mulberry32 } from '../../scripts/mangle-capture.js';
 import { Harness, TCP_ACK, TCP_PSH, got } from './harness.js';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 interface Piece {
   off: number;
