@@ -6,6 +6,7 @@
  * and, in its own record, 17 bytes of record overhead: 25 bytes). Only the first record counts.
  */
 import type { TlsConnectionModel } from '../tls/model.js';
+import { memoizedQuestion } from './connection-memo.js';
 import { findAbort, isTls13, serverAbortAfterClientFlight, type AbortEvent } from './handshake-state.js';
 
 export type ClientCertificateSent = 'sent' | 'empty' | 'none' | 'unknown';
@@ -31,6 +32,12 @@ const CERTIFICATE_BYTES = 150;
 
 /** The server aborted after the client's final flight. Null for any other shape. */
 export function serverRefusedClient(conn: TlsConnectionModel): ClientAuthRefusal | null {
+  return askRefusal(conn);
+}
+
+const askRefusal = memoizedQuestion(computeRefusal);
+
+function computeRefusal(conn: TlsConnectionModel): ClientAuthRefusal | null {
   const tls13 = isTls13(conn);
   let abort: AbortEvent | null = null;
   if (tls13) abort = serverAbortAfterClientFlight(conn);

@@ -3,10 +3,12 @@
  * the connection model and ranks what they propose.
  */
 import type { Seen, TlsConnectionModel } from '../tls/model.js';
-import { analyzeChain, type CertificateCache, type ChainVerdict, type TrustStore } from '../x509/index.js';
+import { analyzeChain, type AnalyzeChainOptions, type CertificateCache, type ChainVerdict, type TrustStore } from '../x509/index.js';
+import { cachedChainVerdict } from '../x509/chain.js';
+import { withConnectionMemo } from './connection-memo.js';
 import { isTls13 } from './handshake-state.js';
 import { withHandshakeContext } from './handshake-evidence.js';
-import { outcomeOf } from './outcome.js';
+import { isNotTls, outcomeOf } from './outcome.js';
 import { serverChainOf } from './peers.js';
 import { rank, toDiagnosis, type Ranked } from './rank.js';
 import { FALLBACK_CAUSES, RULES } from './rules/index.js';
@@ -29,49 +31,83 @@ function dateOf(s: Pick<Seen, 'tsSec' | 'tsNsec'>): Date {
   return new Date(s.tsSec * 1000 + Math.floor(s.tsNsec / 1e6));
 }
 
-async function judge(chain: Uint8Array[], at: Date, host: string | null, purpose: 'server' | 'client', options: DiagnoseOptions): Promise<ChainVerdict | null> {
-  try {
-    return await analyzeChain(chain, { at, host, trustStore: options.trustStore, purpose, ...(options.cache ? { cache: options.cache } : {}) });
-  } catch {
+/**
+ * The verdict on a chain, or null when analyzeChain failed. A chain the cache has judged already
+ * (most connections of a capture repeat a chain) is answered at once, without a promise.
+ */
+function judge(chain: Uint8Array[], at: Date, host: string | null, purpose: 'server' | 'client', options: DiagnoseOptions): ChainVerdict | null | Promise<ChainVerdict | null> {
+  const cache = options.cache;
+  let how: AnalyzeChainOptions;
+  if (cache) {
+    const withCache = { at, host, trustStore: options.trustStore, purpose, cache };
+    try {
+      const known = cachedChainVerdict(chain, withCache);
+      if (known) return known;
+    } catch {
+      return null;
+    }
+    how = withCache;
+  } else {
+    how = { at, host, trustStore: options.trustStore, purpose };
+  }
+  return analyzeChain(chain, how).catch(() => {
     // analyzeChain reports problems as data; a throw is a bug there, and must not cost the
     // whole diagnosis: the rules then work without certificate facts.
     return null;
-  }
+  });
 }
 
 /** The server chain to judge: this connection's, or (TLS 1.3 hides it) the one the same server sent for the same name. */
-async function serverChainFor(conn: TlsConnectionModel, host: string | null, peers: readonly TlsConnectionModel[], options: DiagnoseOptions): Promise<{ verdict: ChainVerdict; source: ChainSource } | null> {
+function serverChainFor(
+  conn: TlsConnectionModel,
+  host: string | null,
+  peers: readonly TlsConnectionModel[],
+  options: DiagnoseOptions,
+): ServerChain | null | Promise<ServerChain | null> {
   const msg = conn.certificates.find((c) => c.direction === 1 && c.chain.length > 0);
   if (msg) {
-    const verdict = await judge(msg.chain, dateOf(msg), host, 'server', options);
-    return verdict ? { verdict, source: { connectionId: conn.tcp.id, frame: msg.frame, borrowed: false } } : null;
+    const source: ChainSource = { connectionId: conn.tcp.id, frame: msg.frame, borrowed: false };
+    return withSource(judge(msg.chain, dateOf(msg), host, 'server', options), source);
   }
   if (!isTls13(conn) || conn.serverHello?.pskSelected) return null;
   const sni = (conn.secondClientHello ?? conn.clientHello)?.sni ?? null;
   for (let i = peers.length - 1; i >= 0; i--) {
     const p = peers[i]!;
+    // Most peers of a TLS 1.3 server show no certificate: the cheapest test first.
+    if (p.certificates.length === 0) continue;
     if (((p.secondClientHello ?? p.clientHello)?.sni ?? null) !== sni) continue;
     const chain = serverChainOf(p);
     const pmsg = p.certificates.find((c) => c.direction === 1 && c.chain.length > 0);
     if (!chain || !pmsg) continue;
     // Judged at this connection's time: validity is about when this client saw it.
-    const verdict = await judge(chain, dateOf(conn.serverHello ?? pmsg), host, 'server', options);
-    return verdict ? { verdict, source: { connectionId: p.tcp.id, frame: pmsg.frame, borrowed: true } } : null;
+    const source: ChainSource = { connectionId: p.tcp.id, frame: pmsg.frame, borrowed: true };
+    return withSource(judge(chain, dateOf(conn.serverHello ?? pmsg), host, 'server', options), source);
   }
   return null;
+}
+
+interface ServerChain {
+  verdict: ChainVerdict;
+  source: ChainSource;
+}
+
+function withSource(verdict: ChainVerdict | null | Promise<ChainVerdict | null>, source: ChainSource): ServerChain | null | Promise<ServerChain | null> {
+  if (verdict instanceof Promise) return verdict.then((v) => (v ? { verdict: v, source } : null));
+  return verdict ? { verdict, source } : null;
 }
 
 /** Runs each rule; a rule that throws is reported as an alternative instead of stopping the diagnosis. */
 function runRules(rules: readonly Rule[], ctx: RuleContext): { ranked: Ranked[]; failures: Diagnosis['alternatives'] } {
   const ranked: Ranked[] = [];
   const failures: Diagnosis['alternatives'] = [];
-  rules.forEach((rule, order) => {
+  for (let order = 0; order < rules.length; order++) {
+    const rule = rules[order]!;
     try {
       for (const hypothesis of rule.evaluate(ctx)) ranked.push({ hypothesis, order });
     } catch (err) {
       failures.push({ cause: 'unknown', confidence: 'low', why: `rule ${rule.id} could not run: ${err instanceof Error ? err.message : String(err)}` });
     }
-  });
+  }
   return { ranked, failures };
 }
 
@@ -92,19 +128,30 @@ export async function diagnoseConnection(conn: TlsConnectionModel, options: Diag
 
 /** diagnoseConnection with an explicit rule list (for tests and embedders that add rules). */
 export async function diagnoseWith(rules: readonly Rule[], conn: TlsConnectionModel, options: DiagnoseOptions): Promise<Diagnosis> {
-  const outcome = outcomeOf(conn);
   const peers = options.peers ?? [];
   const hello = conn.secondClientHello ?? conn.clientHello;
   const host = hello?.sni ?? options.expectedHost ?? null;
-  const server = outcome === 'not-tls' ? null : await serverChainFor(conn, host, peers, options);
+  // Awaited only when a chain is new to the cache: most connections need no promise at all.
+  const serverPending = isNotTls(conn) ? null : serverChainFor(conn, host, peers, options);
+  const server = serverPending instanceof Promise ? await serverPending : serverPending;
   const clientMsg = conn.certificates.find((c) => c.direction === 0 && c.chain.length > 0);
-  const clientChain = clientMsg ? await judge(clientMsg.chain, dateOf(clientMsg), null, 'client', options) : null;
-  const ctx: RuleContext = { conn, outcome, serverChain: server?.verdict ?? null, clientChain, host, peers, serverChainSource: server?.source ?? null };
-  return diagnoseContext(ctx, rules);
+  const clientPending = clientMsg ? judge(clientMsg.chain, dateOf(clientMsg), null, 'client', options) : null;
+  const clientChain = clientPending instanceof Promise ? await clientPending : clientPending;
+  // The outcome asks what the rules ask next (the abort): one memo for both.
+  return withConnectionMemo(conn, () => {
+    const ctx: RuleContext = { conn, outcome: outcomeOf(conn), serverChain: server?.verdict ?? null, clientChain, host, peers, serverChainSource: server?.source ?? null };
+    return rankedDiagnosis(ctx, rules);
+  });
 }
 
 /** The synchronous core: every rule on a prepared context, ranked. Pure. */
 export function diagnoseContext(ctx: RuleContext, rules: readonly Rule[] = RULES): Diagnosis {
+  // The rules ask the same questions of the connection (its abort, the client's rejection...):
+  // answered once for all of them.
+  return withConnectionMemo(ctx.conn, () => rankedDiagnosis(ctx, rules));
+}
+
+function rankedDiagnosis(ctx: RuleContext, rules: readonly Rule[]): Diagnosis {
   const { ranked, failures } = runRules(rules, ctx);
   const ordered = ranked.length > 0 ? rank(ranked, FALLBACK_CAUSES) : [{ hypothesis: fallback(ctx.outcome, ctx.conn), order: rules.length }];
   const diagnosis = toDiagnosis(ordered, ctx.outcome);

@@ -6,6 +6,7 @@
  */
 import type { AlertModel, MessageModel, Seen, TlsConnectionModel } from '../tls/model.js';
 import type { CloseEvent, Direction } from '../tcp/stream-types.js';
+import { memoizedQuestion } from './connection-memo.js';
 import { messageName, sideOf } from './describe.js';
 import type { Side } from './types.js';
 
@@ -54,57 +55,70 @@ export function isTls13(conn: TlsConnectionModel): boolean {
   return conn.version === TLS13 || conn.serverHello?.selectedVersion === TLS13;
 }
 
-/** Messages seen at or before a frame (a message in the same frame as an alert precedes it). */
-function messagesUpTo(conn: TlsConnectionModel, frame: number): MessageModel[] {
-  return conn.messages.filter((m) => m.frame <= frame);
-}
-
 /** Handshake types that belong to the client's second flight. */
 const CLIENT_SECOND_FLIGHT = new Set([11, 15, 16, 20, -1]);
 
-/** How far the handshake had gone at (and including) `frame`. */
+/**
+ * How far the handshake had gone at (and including) `frame`, from the messages seen by then (a
+ * message in the same frame as an alert precedes it), counted from the last ClientHello.
+ */
 export function stageAt(conn: TlsConnectionModel, frame: number): Stage {
   if (conn.handshakeComplete && conn.completedFrame !== null && frame > conn.completedFrame) return 'complete';
-  const seen = messagesUpTo(conn, frame);
-  let lastClientHello = -1;
-  seen.forEach((m, i) => {
-    if (m.direction === 0 && m.type === 1) lastClientHello = i;
-  });
-  if (lastClientHello < 0) {
+  // One pass, no copies: every rule's abort goes through here (see docs/decisions.d/diagnose.md).
+  // A later ClientHello starts the count again, so the state left is the one after the last.
+  let helloSeen = false;
+  let serverAnswered = false;
+  let clientAfterServer = false;
+  for (const m of conn.messages) {
+    if (m.frame > frame) continue;
+    if (m.direction === 0 && m.type === 1) {
+      helloSeen = true;
+      serverAnswered = false;
+      clientAfterServer = false;
+    } else if (m.direction === 1) {
+      serverAnswered = true;
+    } else if (serverAnswered && CLIENT_SECOND_FLIGHT.has(m.type)) {
+      clientAfterServer = true;
+    }
+  }
+  if (!helloSeen) {
+    // The model may have the hello without the message list holding it (SSLv2-format hello):
+    // then every message seen counts as after it.
     const hello = conn.secondClientHello ?? conn.clientHello;
     if (!hello || hello.frame > frame) return 'no-client-hello';
-    // The model has the hello but the message list does not (SSLv2-format hello): count from it.
-    lastClientHello = -1;
   }
-  const afterHello = seen.slice(lastClientHello + 1);
-  const serverIdx = afterHello.findIndex((m) => m.direction === 1);
-  if (serverIdx < 0) return 'client-hello';
-  const clientAfterServer = afterHello.slice(serverIdx).some((m) => m.direction === 0 && CLIENT_SECOND_FLIGHT.has(m.type));
+  if (!serverAnswered) return 'client-hello';
   if (!clientAfterServer) return 'server-flight';
   if (conn.handshakeComplete && conn.completedFrame !== null && frame >= conn.completedFrame) return 'complete';
   return 'client-flight';
 }
 
-/** The last handshake message at or before a frame, runs of encrypted records named as a flight. */
-export function lastLandmark(conn: TlsConnectionModel, frame: number): Landmark | null {
-  const seen = messagesUpTo(conn, frame);
-  const last = seen[seen.length - 1];
-  if (!last) {
-    const hello = conn.clientHello;
-    return hello && hello.frame <= frame ? { ...pickSeen(hello), name: 'ClientHello' } : null;
+/** The last item (in model order) at or before `frame` (before it, with `before`), of one side if given. */
+function lastUpTo<T extends Seen>(items: readonly T[], frame: number, before = false, direction?: Direction): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const m = items[i]!;
+    if ((before ? m.frame < frame : m.frame <= frame) && (direction === undefined || m.direction === direction)) return m;
   }
-  if (last.type === -1) {
-    const who = sideOf(last.direction);
-    return { ...pickSeen(last), name: `${who}'s encrypted handshake flight` };
-  }
-  if (last.type === 2 && conn.helloRetryRequest && conn.helloRetryRequest.frame === last.frame && last.direction === 1) {
-    return { ...pickSeen(last), name: 'HelloRetryRequest' };
-  }
-  return { ...pickSeen(last), name: messageName(last) };
+  return undefined;
 }
 
-function pickSeen(s: Seen): Seen {
-  return { direction: s.direction, frame: s.frame, tsSec: s.tsSec, tsNsec: s.tsNsec };
+/** The last handshake message at or before a frame, runs of encrypted records named as a flight. */
+export function lastLandmark(conn: TlsConnectionModel, frame: number): Landmark | null {
+  const last = lastUpTo(conn.messages, frame);
+  if (!last) {
+    const hello = conn.clientHello;
+    return hello && hello.frame <= frame ? landmark(hello, 'ClientHello') : null;
+  }
+  if (last.type === -1) return landmark(last, `${sideOf(last.direction)}'s encrypted handshake flight`);
+  if (last.type === 2 && conn.helloRetryRequest && conn.helloRetryRequest.frame === last.frame && last.direction === 1) {
+    return landmark(last, 'HelloRetryRequest');
+  }
+  return landmark(last, messageName(last));
+}
+
+// Literals rather than spreads of a picked copy: one object per event instead of two.
+function landmark(s: Seen, name: string): Landmark {
+  return { direction: s.direction, frame: s.frame, tsSec: s.tsSec, tsNsec: s.tsNsec, name };
 }
 
 function isEnding(a: AlertModel): AbortEvent['kind'] | null {
@@ -119,7 +133,10 @@ function isEnding(a: AlertModel): AbortEvent['kind'] | null {
 
 function eventOf(conn: TlsConnectionModel, s: Seen, kind: AbortEvent['kind'], alert: AlertModel | null, close: CloseEvent | null): AbortEvent {
   return {
-    ...pickSeen(s),
+    direction: s.direction,
+    frame: s.frame,
+    tsSec: s.tsSec,
+    tsNsec: s.tsNsec,
     by: sideOf(s.direction),
     kind,
     alert,
@@ -136,49 +153,100 @@ function eventOf(conn: TlsConnectionModel, s: Seen, kind: AbortEvent['kind'], al
  * skipped. Null when nothing ended the connection in the capture.
  */
 export function findAbort(conn: TlsConnectionModel): AbortEvent | null {
-  const fingerprint = shapeOf(conn);
+  return askAbort(conn);
+}
+
+// Inside a diagnosis its memo answers; the WeakMap serves only calls outside one.
+const askAbort = memoizedQuestion(computeAbort, abortOfShape);
+
+function abortOfShape(conn: TlsConnectionModel): AbortEvent | null {
   const known = abortMemo.get(conn);
-  if (known && known.fingerprint === fingerprint) return known.abort;
+  if (known && sameShape(known, conn)) return known.abort;
   const abort = computeAbort(conn);
-  abortMemo.set(conn, { fingerprint, abort });
+  abortMemo.set(conn, rememberedAbort(conn, abort));
   return abort;
 }
 
 /**
- * findAbort results per model. A dozen rules ask for the same connection's abort and each walk
- * filtered the message list again (71 KB allocated per connection, most of the GC time: see
- * docs/decisions.md). Weak: a model diagnosed and dropped takes its entry along.
+ * findAbort results per model, for calls outside a diagnosis (whose own memo answers first: see
+ * connection-memo.ts). Weak: a model diagnosed and dropped takes its entry along.
  */
-const abortMemo = new WeakMap<TlsConnectionModel, { fingerprint: string; abort: AbortEvent | null }>();
+const abortMemo = new WeakMap<TlsConnectionModel, RememberedAbort>();
 
 /**
  * What findAbort reads, in short: models are final when diagnosed, but a builder (tests,
  * embedders) may add to one after a first call; then the memo must not answer for the old shape.
  */
-function shapeOf(conn: TlsConnectionModel): string {
-  return `${conn.messages.length}|${conn.alerts.length}|${conn.tcp.closes.length}|${conn.handshakeComplete}|${conn.completedFrame}|${conn.clientHello?.frame}|${conn.secondClientHello?.frame}|${conn.helloRetryRequest?.frame}`;
+interface Shape {
+  messages: number;
+  alerts: number;
+  closes: number;
+  complete: boolean;
+  completedFrame: number | null;
+  hello: number | undefined;
+  secondHello: number | undefined;
+  retry: number | undefined;
+}
+
+interface RememberedAbort extends Shape {
+  abort: AbortEvent | null;
+}
+
+function rememberedAbort(conn: TlsConnectionModel, abort: AbortEvent | null): RememberedAbort {
+  return {
+    abort,
+    messages: conn.messages.length,
+    alerts: conn.alerts.length,
+    closes: conn.tcp.closes.length,
+    complete: conn.handshakeComplete,
+    completedFrame: conn.completedFrame,
+    hello: conn.clientHello?.frame,
+    secondHello: conn.secondClientHello?.frame,
+    retry: conn.helloRetryRequest?.frame,
+  };
+}
+
+// Field by field: no fingerprint string built on each call.
+function sameShape(s: Shape, conn: TlsConnectionModel): boolean {
+  return (
+    s.messages === conn.messages.length &&
+    s.alerts === conn.alerts.length &&
+    s.closes === conn.tcp.closes.length &&
+    s.complete === conn.handshakeComplete &&
+    s.completedFrame === conn.completedFrame &&
+    s.hello === conn.clientHello?.frame &&
+    s.secondHello === conn.secondClientHello?.frame &&
+    s.retry === conn.helloRetryRequest?.frame
+  );
 }
 
 function computeAbort(conn: TlsConnectionModel): AbortEvent | null {
-  const candidates: { s: Seen; kind: AbortEvent['kind']; alert: AlertModel | null; close: CloseEvent | null }[] = [];
+  // The earliest candidate, the first of equals in model order (what a stable sort puts first),
+  // found in one pass without a candidate list.
+  let alert: AlertModel | null = null;
+  let alertKind: AbortEvent['kind'] | null = null;
   for (const a of conn.alerts) {
     const kind = isEnding(a);
-    if (kind) candidates.push({ s: a, kind, alert: a, close: null });
+    if (kind && (alert === null || a.frame < alert.frame)) {
+      alert = a;
+      alertKind = kind;
+    }
   }
+  let close: CloseEvent | null = null;
   for (const c of conn.tcp.closes) {
+    if (close !== null && c.frame >= close.frame) continue;
     if (c.kind === 'fin' && otherSideWentOn(conn, c)) continue;
-    candidates.push({ s: c, kind: c.kind, alert: null, close: c });
+    close = c;
   }
   // Same frame: the alert before the FIN it travels with.
-  candidates.sort((x, y) => x.s.frame - y.s.frame || (x.alert ? 0 : 1) - (y.alert ? 0 : 1));
-  const first = candidates[0];
-  return first ? eventOf(conn, first.s, first.kind, first.alert, first.close) : null;
+  if (alert !== null && (close === null || alert.frame <= close.frame)) return eventOf(conn, alert, alertKind!, alert, null);
+  return close === null ? null : eventOf(conn, close, close.kind, null, close);
 }
 
 /** After a FIN of one side, the other side still sent handshake messages or an alert answering it. */
 function otherSideWentOn(conn: TlsConnectionModel, fin: CloseEvent): boolean {
   const other = fin.direction === 0 ? 1 : 0;
-  const ownLast = conn.messages.filter((m) => m.frame < fin.frame).pop();
+  const ownLast = lastUpTo(conn.messages, fin.frame, true);
   // A FIN that reacts to the other side's message is an abort, whatever that side does next
   // (GnuTLS answers a server FIN with unexpected_message).
   if (!ownLast || ownLast.direction !== fin.direction) return false;
@@ -233,6 +301,12 @@ export function serverFirstFlight(conn: TlsConnectionModel): MessageModel[] {
  * server that accepted the client would have sent its tickets or data first.
  */
 export function serverAbortAfterClientFlight(conn: TlsConnectionModel): AbortEvent | null {
+  return askServerAbortAfterClientFlight(conn);
+}
+
+const askServerAbortAfterClientFlight = memoizedQuestion(computeServerAbortAfterClientFlight);
+
+function computeServerAbortAfterClientFlight(conn: TlsConnectionModel): AbortEvent | null {
   if (!isTls13(conn) || !conn.handshakeComplete || conn.completedFrame === null) return null;
   const done = conn.completedFrame;
   const server = conn.encrypted[1];
@@ -244,24 +318,28 @@ export function serverAbortAfterClientFlight(conn: TlsConnectionModel): AbortEve
   const alert = conn.alerts.find((a) => a.direction === 1 && a.frame > done && isEnding(a) !== null && !(a.level === WARNING && a.description === CLOSE_NOTIFY));
   const close = firstClose(conn, 'server');
   const clientClose = firstClose(conn, 'client');
-  const candidates: AbortEvent[] = [];
-  if (alert && !serverRecordAfter(alert.frame)) candidates.push(eventOf(conn, alert, isEnding(alert)!, alert, null));
-  if (close && close.frame > done && !serverRecordAfter(close.frame) && !(clientClose && clientClose.frame < close.frame)) {
-    candidates.push(eventOf(conn, close, close.kind, null, close));
-  }
-  if (serverDataIsAlertSized && server.firstApplicationDataFrame !== null && server.firstApplicationDataFrame > done) {
+  // Candidates in order of preference at equal frames (alert, close, alert-sized data): the
+  // earliest wins, the first of equals as a stable sort would.
+  const alertFits = alert !== undefined && !serverRecordAfter(alert.frame);
+  const closeFits = close !== null && close.frame > done && !serverRecordAfter(close.frame) && !(clientClose && clientClose.frame < close.frame);
+  const dataFrame = serverDataIsAlertSized && server.firstApplicationDataFrame !== null && server.firstApplicationDataFrame > done ? server.firstApplicationDataFrame : null;
+  let earliest = Infinity;
+  if (alertFits) earliest = alert.frame;
+  if (closeFits && close.frame < earliest) earliest = close.frame;
+  if (dataFrame !== null && dataFrame < earliest) earliest = dataFrame;
+  let first: AbortEvent;
+  if (alertFits && alert.frame === earliest) first = eventOf(conn, alert, isEnding(alert)!, alert, null);
+  else if (closeFits && close.frame === earliest) first = eventOf(conn, close, close.kind, null, close);
+  else if (dataFrame !== null) {
     // The decoder counted the server's only post-handshake records as data although they have
     // the size of alerts: the first one is the rejection. Its time is not in the model.
-    const frame = server.firstApplicationDataFrame;
+    const frame = dataFrame;
     const before = [...conn.messages, ...conn.alerts, ...conn.tcp.closes].filter((x) => x.frame <= frame).sort((a, b) => a.frame - b.frame).pop();
     const ts = before ?? { tsSec: conn.tcp.lastTsSec, tsNsec: conn.tcp.lastTsNsec };
-    candidates.push({ ...eventOf(conn, { direction: 1, frame, tsSec: ts.tsSec, tsNsec: ts.tsNsec }, 'encrypted-alert', null, null), timeUnknown: true });
-  }
-  candidates.sort((x, y) => x.frame - y.frame);
-  const first = candidates[0];
-  if (!first) return null;
+    first = { ...eventOf(conn, { direction: 1, frame, tsSec: ts.tsSec, tsNsec: ts.tsNsec }, 'encrypted-alert', null, null), timeUnknown: true };
+  } else return null;
   // A server that closes an idle connection long after the handshake is not rejecting anyone.
-  const lastClient = conn.messages.filter((m) => m.direction === 0 && m.frame <= first.frame).pop();
+  const lastClient = lastUpTo(conn.messages, first.frame, false, 0);
   if (lastClient && first.tsSec - lastClient.tsSec > IDLE_CLOSE_SECONDS) return null;
   return first;
 }
@@ -277,24 +355,32 @@ export const IDLE_CLOSE_SECONDS = 5;
  * application data: what node and curl do when their post-handshake name check fails.
  */
 export function clientDroppedAfterHandshake(conn: TlsConnectionModel): AbortEvent | null {
+  return askClientDrop(conn);
+}
+
+const askClientDrop = memoizedQuestion(computeClientDrop);
+
+function computeClientDrop(conn: TlsConnectionModel): AbortEvent | null {
   if (!conn.handshakeComplete || conn.completedFrame === null) return null;
   if (conn.encrypted[0].applicationData > 0 && !clientAppDataIsOnlyAlerts(conn)) return null;
   if (clientDataInFinalFlight(conn)) return null;
   const done = conn.completedFrame;
-  const events: AbortEvent[] = [];
+  // The earliest of the client's ending alerts and its close, alerts first at equal frames.
+  let alert: AlertModel | null = null;
   for (const a of conn.alerts) {
-    if (a.direction === 0 && a.frame >= done && isEnding(a) !== null) events.push(eventOf(conn, a, isEnding(a)!, a, null));
+    if (a.direction === 0 && a.frame >= done && isEnding(a) !== null && (alert === null || a.frame < alert.frame)) alert = a;
   }
   const close = firstClose(conn, 'client');
-  if (close && close.frame >= done) events.push(eventOf(conn, close, close.kind, null, close));
-  events.sort((x, y) => x.frame - y.frame);
-  const first = events[0];
-  if (!first) return null;
+  const closeFits = close !== null && close.frame >= done;
+  let first: AbortEvent;
+  if (alert !== null && (!closeFits || alert.frame <= close.frame)) first = eventOf(conn, alert, isEnding(alert)!, alert, null);
+  else if (closeFits) first = eventOf(conn, close, close.kind, null, close);
+  else return null;
   // The server must not have closed first: then the client only answered the server's close.
   const serverClose = firstClose(conn, 'server');
   if (serverClose && serverClose.frame < first.frame) return null;
   // A client that leaves long after the handshake was idle, not rejecting the certificate.
-  const completion = conn.messages.filter((m) => m.frame <= done).pop() ?? conn.changeCipherSpec.filter((c) => c.frame <= done).pop();
+  const completion = lastUpTo(conn.messages, done) ?? lastUpTo(conn.changeCipherSpec, done);
   if (completion && first.tsSec - completion.tsSec > IDLE_CLOSE_SECONDS) return null;
   return first;
 }

@@ -4,6 +4,7 @@
  */
 import type { ClientHelloModel, TlsConnectionModel } from '../tls/model.js';
 import { cipherSuiteInfo } from '../tls/registry/index.js';
+import { memoizedQuestion } from './connection-memo.js';
 import { lastClientHello } from './evidence.js';
 import { findAbort, type AbortEvent } from './handshake-state.js';
 
@@ -16,6 +17,12 @@ export interface HelloRefusal {
 
 /** The server answered the (last) ClientHello with an alert or a close, and nothing else. */
 export function serverRefusedHello(conn: TlsConnectionModel): HelloRefusal | null {
+  return askServerRefusal(conn);
+}
+
+const askServerRefusal = memoizedQuestion(computeServerRefusal);
+
+function computeServerRefusal(conn: TlsConnectionModel): HelloRefusal | null {
   const abort = findAbort(conn);
   const hello = lastClientHello(conn);
   if (!abort || !hello || abort.by !== 'server' || abort.stage !== 'client-hello') return null;
@@ -25,6 +32,12 @@ export function serverRefusedHello(conn: TlsConnectionModel): HelloRefusal | nul
 
 /** The client refused the server's hello (the ServerHello was its last message). */
 export function clientRefusedServerHello(conn: TlsConnectionModel): HelloRefusal | null {
+  return askClientRefusal(conn);
+}
+
+const askClientRefusal = memoizedQuestion(computeClientRefusal);
+
+function computeClientRefusal(conn: TlsConnectionModel): HelloRefusal | null {
   const abort = findAbort(conn);
   const hello = lastClientHello(conn);
   if (!abort || !hello || !conn.serverHello || abort.by !== 'client' || abort.stage !== 'server-flight') return null;

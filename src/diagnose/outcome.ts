@@ -18,7 +18,7 @@ import type { Outcome } from './types.js';
  *   direction of a handshake that went on.
  */
 export function outcomeOf(conn: TlsConnectionModel): Outcome {
-  if (conn.kind === 'not-tls' || conn.notTls !== null) return 'not-tls';
+  if (isNotTls(conn)) return 'not-tls';
   if (conn.kind === 'no-payload') {
     return conn.tcp.closes.some((c) => c.direction === 1) ? 'failed' : 'incomplete';
   }
@@ -35,6 +35,11 @@ export function outcomeOf(conn: TlsConnectionModel): Outcome {
   // a FIN after application data is an ordinary close of a handshake we did not see.
   if (!conn.clientHello) return 'incomplete';
   return 'failed';
+}
+
+/** True when outcomeOf says `not-tls`: one side does not speak TLS. */
+export function isNotTls(conn: TlsConnectionModel): boolean {
+  return conn.kind === 'not-tls' || conn.notTls !== null;
 }
 
 /** The client sent more than its hello: it must have heard the server. */

@@ -8,6 +8,7 @@
 import type { ChainVerdict } from '../x509/index.js';
 import type { TlsConnectionModel } from '../tls/model.js';
 import { alertText, otherSide } from './describe.js';
+import { memoizedQuestion } from './connection-memo.js';
 import { abortEvidence, byFrame, certName, weaker } from './evidence.js';
 import { clientDroppedAfterHandshake, findAbort, isTls13, serverFirstFlight, type AbortEvent } from './handshake-state.js';
 import { peersThatTrustedChain, serverChainOf } from './peers.js';
@@ -30,6 +31,12 @@ const CERTIFICATE_ALERTS = new Set([40, 42, 43, 44, 45, 46, 48, 49, 51]);
 
 /** The client's rejection of the server certificate, or null when the client did not abort at that point. */
 export function serverCertificateRejection(conn: TlsConnectionModel): CertificateRejection | null {
+  return askRejection(conn);
+}
+
+const askRejection = memoizedQuestion(computeRejection);
+
+function computeRejection(conn: TlsConnectionModel): CertificateRejection | null {
   const abort = findAbort(conn);
   if (abort && abort.by === 'client' && abort.stage === 'server-flight' && serverFlightCarriesCertificate(conn)) {
     if (abort.kind === 'alert') {

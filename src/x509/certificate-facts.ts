@@ -210,7 +210,40 @@ export function certificateFacts(der: Uint8Array): FactsResult {
 
 type VerifyOutcome = 'valid' | 'invalid' | 'unsupported';
 
+/**
+ * 32-bit FNV-1a of the length and the last 32 bytes: a certificate ends with its signature, which
+ * differs between any two certificates. Only a hint; equality is always checked on the bytes.
+ */
+function fingerprintOf(der: Uint8Array): number {
+  let h = Math.imul(0x811c9dc5 ^ der.length, 0x01000193);
+  for (let i = Math.max(0, der.length - 32); i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
 const EMPTY_SHAPES: ReadonlyMap<string, ChainShape> = new Map();
+
+/** One cached certificate: its DER (to compare), its SHA-256 key and what the parse gave. */
+interface Slot {
+  key: string;
+  /** The parsed copy's bytes; null for bytes that did not parse (found by their hash only). */
+  der: Uint8Array | null;
+  value: ParsedCertificate | string;
+  /** `facts()`'s answer, made on first demand. */
+  result?: FactsResult;
+  /** Neighbours in least-recently-used order (older, younger). */
+  older: Slot | null;
+  younger: Slot | null;
+}
+
+/**
+ * Above this many cached certificates with one fingerprint (bytes crafted to collide), lookups of
+ * that fingerprint go by SHA-256 instead of comparing bytes with each.
+ */
+const MAX_SCAN = 8;
 
 /**
  * Parses each distinct DER once. Captures repeat the same chain on every connection (thousands of
@@ -219,9 +252,22 @@ const EMPTY_SHAPES: ReadonlyMap<string, ChainShape> = new Map();
  * anyway. Least-recently-used entries are dropped past `maxEntries`. Signature checks between two
  * certificates are remembered too, with their issuer-child pair as key, and so are whole chain
  * judgements (everything but the validity checks, which depend on the moment) per trust store.
+ *
+ * A certificate seen again is found without hashing it: by a fingerprint of its length and last
+ * bytes (the signature), then a byte comparison with the kept copy, so equal bytes in another
+ * buffer hit and different bytes never do (see docs/decisions.d/diagnose.md).
  */
 export class CertificateCache {
-  private readonly entries = new Map<string, ParsedCertificate | string>();
+  /** By SHA-256. */
+  private readonly entries = new Map<string, Slot>();
+  /**
+   * Least-recently-used order as a list through the slots: a hit moves its slot to the young
+   * end by relinking, without the Map delete and insert it took when the Map's order was the LRU.
+   */
+  private oldest: Slot | null = null;
+  private youngest: Slot | null = null;
+  /** Parsed certificates by fingerprint. */
+  private readonly byFingerprint = new Map<number, Slot[]>();
   private readonly verifications = new Map<string, VerifyOutcome>();
   // Weak by store: a verdict holds for one set of roots; a store dropped takes its verdicts along.
   private readonly shapes = new WeakMap<TrustStore, Map<string, ChainShape>>();
@@ -234,8 +280,8 @@ export class CertificateCache {
 
   /** The facts of `der`, parsed on first sight only. */
   facts(der: Uint8Array): FactsResult {
-    const entry = this.entry(der);
-    return typeof entry === 'string' ? { ok: false, error: entry } : { ok: true, value: entry.facts };
+    const slot = this.slot(der);
+    return (slot.result ??= typeof slot.value === 'string' ? { ok: false, error: slot.value } : { ok: true, value: slot.value.facts });
   }
 
   /** The @peculiar/x509 certificate of `der`, or null when it does not parse or the library refused it. */
@@ -256,23 +302,73 @@ export class CertificateCache {
 
   /** @internal The parsed certificate, or why it does not parse. */
   entry(der: Uint8Array): ParsedCertificate | string {
+    return this.slot(der).value;
+  }
+
+  private slot(der: Uint8Array): Slot {
+    const print = fingerprintOf(der);
+    const candidates = this.byFingerprint.get(print);
+    if (candidates !== undefined && candidates.length <= MAX_SCAN) {
+      for (const slot of candidates) if (sameBytes(slot.der!, der)) return this.touch(slot);
+    }
     const key = createHash('sha256').update(der).digest('hex');
     const cached = this.entries.get(key);
-    if (cached !== undefined) {
-      // Re-inserting moves the entry to the young end of the Map's insertion order (LRU).
-      this.entries.delete(key);
-      this.entries.set(key, cached);
-      return cached;
-    }
+    // Bytes that did not parse, or a fingerprint with too many certificates to compare.
+    if (cached !== undefined) return this.touch(cached);
     this.parses++;
-    const parsed = parseCertificate(der, key);
-    this.entries.set(key, parsed);
+    const value = parseCertificate(der, key);
+    // Bytes that do not parse are not kept (a hostile capture could send megabytes of them):
+    // they are found again by their hash, as before.
+    const slot: Slot = { key, der: typeof value === 'string' ? null : value.der, value, older: null, younger: null };
+    this.entries.set(key, slot);
+    this.append(slot);
+    if (slot.der !== null) {
+      if (candidates === undefined) this.byFingerprint.set(print, [slot]);
+      else candidates.push(slot);
+    }
     if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
+      const oldest = this.oldest!;
+      this.unlink(oldest);
+      this.entries.delete(oldest.key);
+      if (oldest.der !== null) this.forget(oldest.der, oldest);
       this.verifications.clear();
     }
-    return parsed;
+    return slot;
+  }
+
+  /** Moves a slot to the young end of the LRU order. */
+  private touch(slot: Slot): Slot {
+    if (slot !== this.youngest) {
+      this.unlink(slot);
+      this.append(slot);
+    }
+    return slot;
+  }
+
+  private append(slot: Slot): void {
+    slot.older = this.youngest;
+    slot.younger = null;
+    if (this.youngest) this.youngest.younger = slot;
+    else this.oldest = slot;
+    this.youngest = slot;
+  }
+
+  private unlink(slot: Slot): void {
+    if (slot.older) slot.older.younger = slot.younger;
+    else this.oldest = slot.younger;
+    if (slot.younger) slot.younger.older = slot.older;
+    else this.youngest = slot.older;
+    slot.older = null;
+    slot.younger = null;
+  }
+
+  private forget(der: Uint8Array, slot: Slot): void {
+    const print = fingerprintOf(der);
+    const list = this.byFingerprint.get(print);
+    if (!list) return;
+    const at = list.indexOf(slot);
+    if (at >= 0) list.splice(at, 1);
+    if (list.length === 0) this.byFingerprint.delete(print);
   }
 
   /** @internal Chains judged against `store`, by purpose, host and certificate hashes (see analyzeChain). */

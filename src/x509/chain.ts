@@ -100,23 +100,44 @@ interface Link {
  */
 export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOptions): Promise<ChainVerdict> {
   const cache = options.cache ?? new CertificateCache(Math.max(16, chain.length));
+  const found = lookUp(chain, options, cache);
+  if ('verdict' in found) return found.verdict;
+  const shape = await chainShape(found.parsed, found.host, options, cache);
+  if (found.key !== null) cache.rememberChainShape(options.trustStore, found.key, shape);
+  return verdictAt(shape, options.at);
+}
+
+/**
+ * analyzeChain's answer when `cache` already holds the chain's judgement (the usual case: a
+ * capture repeats its chains), without waiting on a promise; undefined when the chain must be
+ * judged (call analyzeChain).
+ * @internal
+ */
+export function cachedChainVerdict(chain: Uint8Array[], options: AnalyzeChainOptions & { cache: CertificateCache }): ChainVerdict | undefined {
+  const found = lookUp(chain, options, options.cache);
+  return 'verdict' in found ? found.verdict : undefined;
+}
+
+type LookUp = { verdict: ChainVerdict } | { parsed: (ParsedCertificate | string)[]; host: string | null; key: string | null };
+
+function lookUp(chain: Uint8Array[], options: AnalyzeChainOptions, cache: CertificateCache): LookUp {
   const host = options.host && options.host.trim() !== '' ? options.host.trim() : null;
   if (chain.length === 0) {
-    return { certs: [], sentIndexes: [], path: [], problems: [{ kind: 'empty', certIndex: null, detail: 'no certificate was sent' }], findings: [], anchor: null, host };
+    return { verdict: { certs: [], sentIndexes: [], path: [], problems: [{ kind: 'empty', certIndex: null, detail: 'no certificate was sent' }], findings: [], anchor: null, host } };
   }
-  const parsed = chain.map((der) => cache.entry(der));
   // Everything but validity depends only on the certificates, the host, the purpose and the
   // store: judged once per such key, the validity checks redone at each `at` (exact, no window).
-  const key = parsed.every((e): e is ParsedCertificate => typeof e !== 'string')
-    ? `${options.purpose}\n${host ?? ''}\n${parsed.map((e) => e.facts.sha256).join(',')}`
-    : null;
-  const shapes = key === null ? null : cache.chainShapes(options.trustStore);
-  let shape = key === null ? undefined : shapes!.get(key);
-  if (!shape) {
-    shape = await chainShape(parsed, host, options, cache);
-    if (key !== null) cache.rememberChainShape(options.trustStore, key, shape);
+  // Null when a certificate does not parse.
+  const parsed: (ParsedCertificate | string)[] = [];
+  let key: string | null = `${options.purpose}\n${host ?? ''}\n`;
+  for (let i = 0; i < chain.length; i++) {
+    const entry = cache.entry(chain[i]!);
+    parsed.push(entry);
+    if (typeof entry === 'string') key = null;
+    else if (key !== null) key += i === 0 ? entry.facts.sha256 : `,${entry.facts.sha256}`;
   }
-  return verdictAt(shape, options.at);
+  const shape = key === null ? undefined : cache.chainShapes(options.trustStore).get(key);
+  return shape ? { verdict: verdictAt(shape, options.at) } : { parsed, host, key };
 }
 
 /**
@@ -136,23 +157,27 @@ function verdictAt(shape: ChainShape, when: Date): ChainVerdict {
   const problems = base.problems.slice(0, shape.validityAt);
   const at = when.getTime();
   for (const { entry, sentIndex } of shape.judged) {
-    const who = sentIndex === null ? `the trust anchor ${entry.facts.subject}` : `certificate #${sentIndex} (${entry.facts.subject})`;
+    // Text only for a certificate out of its window: most chains of a capture are in theirs.
     if (at > entry.notAfter.getTime()) {
-      problems.push({ kind: 'expired', certIndex: sentIndex, detail: `${who} expired at ${entry.facts.notAfter}, before ${when.toISOString()}` });
+      problems.push({ kind: 'expired', certIndex: sentIndex, detail: `${judgedName(entry, sentIndex)} expired at ${entry.facts.notAfter}, before ${when.toISOString()}` });
     } else if (at < entry.notBefore.getTime()) {
-      problems.push({ kind: 'not-yet-valid', certIndex: sentIndex, detail: `${who} is valid only from ${entry.facts.notBefore}, after ${when.toISOString()}` });
+      problems.push({ kind: 'not-yet-valid', certIndex: sentIndex, detail: `${judgedName(entry, sentIndex)} is valid only from ${entry.facts.notBefore}, after ${when.toISOString()}` });
     }
   }
   for (let i = shape.validityAt; i < base.problems.length; i++) problems.push(base.problems[i]!);
   return {
-    certs: [...base.certs],
-    sentIndexes: [...base.sentIndexes],
-    path: [...base.path],
+    certs: base.certs.slice(),
+    sentIndexes: base.sentIndexes.slice(),
+    path: base.path.slice(),
     problems,
-    findings: [...base.findings],
+    findings: base.findings.slice(),
     anchor: base.anchor,
     host: base.host,
   };
+}
+
+function judgedName(entry: ParsedCertificate, sentIndex: number | null): string {
+  return sentIndex === null ? `the trust anchor ${entry.facts.subject}` : `certificate #${sentIndex} (${entry.facts.subject})`;
 }
 
 async function chainShape(parsed: (ParsedCertificate | string)[], host: string | null, options: AnalyzeChainOptions, cache: CertificateCache): Promise<ChainShape> {
