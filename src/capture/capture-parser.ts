@@ -53,16 +53,22 @@ export class CaptureParser {
     return this.records !== null && this.records.stopped;
   }
 
-  /** Parses a chunk. The chunk is read in place and may be reused by the caller once this returns. */
-  push(chunk: Uint8Array): void {
-    this.bytes += chunk.length;
-    if (this.stopped || chunk.length === 0) return;
+  /**
+   * Parses a chunk: `chunk[0, length)`, all of it by default (a reader refilling its own
+   * buffers passes the buffer and a length, so packets keep pointing at the same few buffers).
+   * The chunk is read in place and may be reused by the caller once this returns.
+   * @throws RangeError when `length` is beyond the chunk
+   */
+  push(chunk: Uint8Array, length: number = chunk.length): void {
+    if (length > chunk.length) throw new RangeError(`push: length ${length} is beyond the ${chunk.length}-byte chunk`);
+    this.bytes += length;
+    if (this.stopped || length === 0) return;
     let pos = 0;
     // First complete the record carried over, taking from the chunk only the bytes it lacks.
     while (this.tail > 0) {
       const need = this.nextLength(this.view, 0, this.tail);
       if (need > this.tail) {
-        const take = Math.min(need - this.tail, chunk.length - pos);
+        const take = Math.min(need - this.tail, length - pos);
         this.ensureCapacity(need);
         this.buffer.set(chunk.subarray(pos, pos + take), this.tail);
         this.tail += take;
@@ -79,14 +85,13 @@ export class CaptureParser {
       }
       this.dropFront(used);
     }
-    if (pos === chunk.length) return;
-    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const used = this.consume(chunk, view, pos, chunk.length);
+    if (pos === length) return;
+    const used = this.consume(chunk, new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength), pos, length);
     if (this.stopped) return;
-    const rest = chunk.length - used;
+    const rest = length - used;
     if (rest > 0) {
       this.ensureCapacity(rest);
-      this.buffer.set(chunk.subarray(used), 0);
+      this.buffer.set(chunk.subarray(used, length), 0);
       this.tail = rest;
     }
   }

@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { WarningSink } from '../report/warning.js';
 import { CaptureParser } from './capture-parser.js';
+import { ChunkReader } from './chunk-reader.js';
 import {
   fileChunks,
   firstBytes,
@@ -18,7 +19,10 @@ import { CaptureError, type CaptureInput, type CaptureSummary, type PacketHandle
 export interface ReadOptions {
   /** Receives warnings (cut-short file, corrupt block, ...) with their frame numbers. Default: dropped. */
   warn?: WarningSink;
-  /** Bytes per read, default 1 MiB: smaller reads cost speed (64 KiB halves it). */
+  /**
+   * Bytes per read, default 1 MiB: smaller reads cost speed (64 KiB halves it). A file is read
+   * into two buffers of this size, the next chunk while the current one is parsed.
+   */
   chunkSize?: number;
   /** Aborts the read: the promise rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -28,9 +32,10 @@ export interface ReadOptions {
    */
   onProgress?: (bytesRead: number) => void;
   /**
-   * Called before each read; when it returns a promise, the read waits for it. Lets a consumer
-   * that works asynchronously (e.g. one awaiting each connection's diagnosis) hold the reader
-   * back, so what it has not taken yet does not pile up in memory.
+   * Called between chunks; when it returns a promise, no more packets are handed on until it
+   * settles (a file's next chunk may already be read into the reader's second buffer, so memory
+   * stays bounded). Lets a consumer that works asynchronously (e.g. one awaiting each
+   * connection's diagnosis) hold the reader back, so what it has not taken yet does not pile up.
    */
   backpressure?: () => Promise<void> | void;
 }
@@ -93,8 +98,10 @@ async function* counted(source: AsyncIterable<Uint8Array>, onProgress: (bytesRea
 }
 
 /**
- * Reads a file into the parser's own reused buffer: no allocation per read, and whole records
- * are parsed where they were read.
+ * Reads a file in chunks into two buffers that take turns: while the parser works through one
+ * chunk, the next is already being read into the other (file reads run on libuv's thread pool),
+ * so reading and parsing overlap instead of alternating. Whole records are parsed in place in
+ * the chunk they arrived in; only a record split between two chunks is copied.
  */
 async function readFile(
   path: string,
@@ -109,45 +116,35 @@ async function readFile(
   } catch (err) {
     throw unreadable(path, err);
   }
+  const reader = new ChunkReader(file, path, chunkSize);
   try {
+    // The first bytes decide between plain and gzip: nothing is read ahead until then.
+    let chunk = await reader.first(2);
+    let length = reader.length;
+    if (isGzip(chunk.subarray(0, length))) {
+      return await readGzip(rejoin([chunk.slice(0, length)], fileChunks(file, chunkSize, path)), handler, options, chunkSize, signal);
+    }
+    // The parser's own buffer only carries records split between chunks.
     const parser = new CaptureParser(handler, options);
-    // Reads with position null follow the file position, so pipes and FIFOs work too.
-    const read = async (into: Uint8Array): Promise<number> => {
-      try {
-        return (await file.read(into, 0, into.length, null)).bytesRead;
-      } catch (err) {
-        throw unreadable(path, err);
-      }
-    };
-    // The first bytes decide between plain and gzip: hold them back until then.
-    const first = parser.writable();
-    let sniffed = 0;
-    while (sniffed < 2) {
-      const n = await read(first.subarray(sniffed));
-      if (n === 0) break;
-      sniffed += n;
-    }
-    if (isGzip(first.subarray(0, sniffed))) {
-      const head = first.slice(0, sniffed);
-      return await readGzip(rejoin([head], fileChunks(file, chunkSize, path)), handler, options, chunkSize, signal);
-    }
-    parser.commit(sniffed);
-    let total = sniffed;
-    if (sniffed > 0) options.onProgress?.(total);
-    if (sniffed > 0) {
-      while (!parser.stopped) {
-        signal?.throwIfAborted();
-        const wait = options.backpressure?.();
-        if (wait) await wait;
-        const n = await read(parser.writable());
-        if (n === 0) break;
-        parser.commit(n);
-        total += n;
-        options.onProgress?.(total);
-      }
+    let total = 0;
+    while (length > 0) {
+      reader.readAhead();
+      // The whole buffer and a length, not a subarray: packets keep pointing at the same buffers.
+      parser.push(chunk, length);
+      total += length;
+      options.onProgress?.(total);
+      if (parser.stopped) break;
+      signal?.throwIfAborted();
+      // The read in flight fills a buffer of its own; what waits here is the parsing, i.e. the
+      // packets handed on, which is what a consumer that has fallen behind must hold back.
+      const wait = options.backpressure?.();
+      if (wait) await wait;
+      chunk = await reader.next();
+      length = reader.length;
     }
     return parser.end();
   } finally {
+    await reader.settle();
     await file.close();
   }
 }
@@ -164,10 +161,11 @@ async function readStream(
   }
   const { head, headLength, rest } = await peek(source, 2);
   const joined = rejoin(head, rest);
-  const chunks = options.onProgress ? counted(joined, options.onProgress) : joined;
+  // readGzip counts the compressed chunks itself.
   if (isGzip(firstBytes(head, Math.min(headLength, 2)))) {
-    return readGzip(chunks, handler, options, chunkSize, signal);
+    return readGzip(joined, handler, options, chunkSize, signal);
   }
+  const chunks = options.onProgress ? counted(joined, options.onProgress) : joined;
   const parser = new CaptureParser(handler, options);
   for await (const chunk of chunks) {
     signal?.throwIfAborted();

@@ -32,6 +32,8 @@ describe('TimestampScale', () => {
     ['10^-9', 9],
     ['10^-3', 3],
     ['10^0', 0],
+    ['10^-1', 1],
+    ['10^-7', 7],
     ['10^-12', 12],
     ['2^-20', 0x80 | 20],
     ['2^-32', 0x80 | 32],
@@ -42,6 +44,24 @@ describe('TimestampScale', () => {
       if (want.tsSec > Number.MAX_SAFE_INTEGER) continue;
       expect([units, convert(units, tsresol)]).toEqual([units, want]);
     }
+  });
+
+  it.each([1, 2, 3, 6, 7, 9])('10^-%i: counts on either side of a whole second split exactly', (exponent) => {
+    // Where a quotient rounded the wrong way would show: one unit either side of k seconds.
+    const perSecond = 10n ** BigInt(exponent);
+    let x = 0x2545f4914f6cdd1dn;
+    const got: unknown[] = [];
+    const want: unknown[] = [];
+    for (let i = 0; i < 1000; i++) {
+      x = (x * 6364136223846793005n + 1442695040888963407n) & (2n ** 64n - 1n);
+      const k = (x >> 11n) % (2n ** 53n / perSecond);
+      for (const units of [k * perSecond - 1n, k * perSecond, k * perSecond + 1n, (k + 1n) * perSecond - 1n]) {
+        if (units < 0n || units >= 2n ** 53n) continue;
+        got.push([units, convert(units, exponent)]);
+        want.push([units, reference(units, exponent)]);
+      }
+    }
+    expect(got).toEqual(want);
   });
 
   it('nanoseconds of today (above 2^60) keep every digit', () => {

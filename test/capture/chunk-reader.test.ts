@@ -1,0 +1,96 @@
+import * as fs from 'node:fs';
+import { open } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ChunkReader } from '../../src/capture/chunk-reader.js';
+import { CaptureError } from '../../src/capture/packet.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chunk-reader-'));
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const content = Uint8Array.from({ length: 1000 }, (_, i) => (i * 31 + 7) & 0xff);
+
+function toFile(name: string, bytes: Uint8Array): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, bytes);
+  return file;
+}
+
+const waitForIo = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('ChunkReader', () => {
+  it('hands the file out in order, in chunks of at most chunkSize bytes from two buffers taking turns', async () => {
+    const file = await open(toFile('order.bin', content), 'r');
+    try {
+      const reader = new ChunkReader(file, 'order.bin', 300);
+      const seen: number[] = [];
+      const buffers: Uint8Array[] = [];
+      let chunk = await reader.first(2);
+      while (reader.length > 0) {
+        buffers.push(chunk);
+        expect(reader.length).toBeLessThanOrEqual(300);
+        seen.push(...chunk.subarray(0, reader.length));
+        reader.readAhead();
+        chunk = await reader.next();
+      }
+      expect(Uint8Array.from(seen)).toEqual(content);
+      expect(new Set(buffers).size).toBe(2);
+      for (let i = 1; i < buffers.length; i++) expect(buffers[i]).not.toBe(buffers[i - 1]);
+    } finally {
+      await file.close();
+    }
+  });
+
+  it('reads ahead into the other buffer: the chunk being parsed is not overwritten', async () => {
+    const file = await open(toFile('ahead.bin', content), 'r');
+    try {
+      const reader = new ChunkReader(file, 'ahead.bin', 400);
+      const first = await reader.first(2);
+      const before = first.slice(0, reader.length);
+      reader.readAhead();
+      await waitForIo();
+      expect(first.subarray(0, before.length)).toEqual(before);
+      const second = await reader.next();
+      expect(second).not.toBe(first);
+      expect(second.subarray(0, reader.length)).toEqual(content.subarray(400, 800));
+    } finally {
+      await file.close();
+    }
+  });
+
+  it('a read-ahead that fails while the caller is busy surfaces from next() as unreadable; settle() takes one never asked for', async () => {
+    // Opening a directory succeeds on Linux; reading it fails with EISDIR.
+    const handle = await open(dir, 'r');
+    try {
+      const taken = new ChunkReader(handle, dir, 64);
+      taken.readAhead();
+      await waitForIo();
+      const err = await taken.next().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CaptureError);
+      expect((err as CaptureError).code).toBe('unreadable');
+      expect((err as CaptureError).message).toMatch(/EISDIR/);
+
+      const abandoned = new ChunkReader(handle, dir, 64);
+      abandoned.readAhead();
+      await waitForIo();
+      await expect(abandoned.settle()).resolves.toBeUndefined();
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('the first chunk is read until it holds enough bytes to tell the format, even with 1-byte chunks', async () => {
+    const file = await open(toFile('tiny.bin', content.subarray(0, 5)), 'r');
+    try {
+      const reader = new ChunkReader(file, 'tiny.bin', 1);
+      const chunk = await reader.first(2);
+      expect(reader.length).toBe(2);
+      expect(chunk.subarray(0, 2)).toEqual(content.subarray(0, 2));
+    } finally {
+      await file.close();
+    }
+  });
+});
