@@ -1,14 +1,38 @@
 import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
 import type { ClientHelloModel } from './model.js';
-import { findExtension, parseExtensions, type Extension, type ExtensionProblem } from './extensions.js';
+import type { ExtensionProblem } from './extensions.js';
+import { readClientHelloExtensions, type ClientHelloExtensionFields } from './hello-extensions.js';
 
 /** A decoded ClientHello: the model's fields that come from the message itself. */
 export interface ClientHello
   extends Omit<ClientHelloModel, 'direction' | 'frame' | 'tsSec' | 'tsNsec' | 'recordVersion' | 'sslv2Format'> {
-  /** Every extension with its decoded value, in wire order. */
-  extensionList: Extension[];
   /** Extensions whose content did not fit their type (kept as opaque). */
   extensionProblems: ExtensionProblem[];
+}
+
+/** The extension fields of a hello without extensions (SSL 3.0 style). */
+function noExtensions(): Omit<ClientHelloExtensionFields, 'problems'> {
+  return {
+    extensions: [],
+    sni: null,
+    supportedVersions: [],
+    alpn: [],
+    supportedGroups: [],
+    ecPointFormats: [],
+    signatureAlgorithms: [],
+    signatureAlgorithmsCert: [],
+    keyShareGroups: [],
+    pskKeyExchangeModes: [],
+    preSharedKey: false,
+    statusRequest: false,
+    renegotiationInfo: false,
+    extendedMasterSecret: false,
+    encryptThenMac: false,
+    sessionTicket: false,
+    sessionTicketLength: 0,
+    recordSizeLimit: null,
+    compressCertificate: [],
+  };
 }
 
 /**
@@ -39,55 +63,58 @@ export function parseClientHello(body: Cursor): ParseResult<ClientHello> {
   const suites = body.vec16();
   if (!suites) return malformed('cipher_suites runs past the message', at());
   if (suites.remaining % 2 !== 0) return malformed(`cipher_suites length ${suites.remaining} is odd`, at() - suites.remaining - 2);
-  const cipherSuites: number[] = [];
-  while (!suites.atEnd) cipherSuites.push(suites.u16());
+  // Sized up front: growing by push made and dropped two or three backing stores a hello.
+  const cipherSuites: number[] = new Array<number>(suites.remaining >> 1);
+  for (let i = 0; i < cipherSuites.length; i++) cipherSuites[i] = suites.u16();
   const compression = body.vec8();
   if (!compression) return malformed('legacy_compression_methods runs past the message', at());
-  const compressionMethods: number[] = [];
-  while (!compression.atEnd) compressionMethods.push(compression.u8());
+  const compressionMethods: number[] = new Array<number>(compression.remaining);
+  for (let i = 0; i < compressionMethods.length; i++) compressionMethods[i] = compression.u8();
 
-  let extensionList: Extension[] = [];
-  let extensionProblems: ExtensionProblem[] = [];
-  if (!body.atEnd) {
-    const extStart = at();
-    if (body.remaining < 2) return malformed('one stray byte after compression methods', extStart);
-    const block = parseExtensions(body, 'client_hello');
-    if (!block.ok) return block.incomplete ? malformed('extensions truncated', extStart) : malformed(block.malformed, extStart + block.offset);
-    extensionList = block.value.extensions;
-    extensionProblems = block.value.problems.map((p) => ({ ...p, offset: p.offset + extStart }));
-    if (!body.atEnd) return malformed(`${body.remaining} bytes after the extensions`, at());
+  if (body.atEnd) {
+    return parsed({
+      version,
+      random: random.slice(),
+      sessionId: sessionId.bytesView(sessionId.remaining)!.slice(),
+      cipherSuites,
+      compressionMethods,
+      ...noExtensions(),
+      length,
+      extensionProblems: [],
+    });
   }
-
-  const sni = findExtension(extensionList, 'server_name');
-  const ticket = findExtension(extensionList, 'session_ticket');
-  const recordSizeLimit = findExtension(extensionList, 'record_size_limit');
+  const extStart = at();
+  if (body.remaining < 2) return malformed('one stray byte after compression methods', extStart);
+  const block = readClientHelloExtensions(body, base);
+  if (!block.ok) return block;
+  if (!body.atEnd) return malformed(`${body.remaining} bytes after the extensions`, at());
+  const e = block.value;
   return parsed({
     version,
     random: random.slice(),
     sessionId: sessionId.bytesView(sessionId.remaining)!.slice(),
     cipherSuites,
     compressionMethods,
-    extensions: extensionList.map((e) => e.type),
-    sni: sni && sni.hostNames.length > 0 ? sni.hostNames[0]! : null,
-    supportedVersions: findExtension(extensionList, 'supported_versions')?.versions ?? [],
-    alpn: findExtension(extensionList, 'alpn')?.protocols ?? [],
-    supportedGroups: findExtension(extensionList, 'supported_groups')?.groups ?? [],
-    ecPointFormats: findExtension(extensionList, 'ec_point_formats')?.formats ?? [],
-    signatureAlgorithms: findExtension(extensionList, 'signature_algorithms')?.schemes ?? [],
-    signatureAlgorithmsCert: findExtension(extensionList, 'signature_algorithms_cert')?.schemes ?? [],
-    keyShareGroups: findExtension(extensionList, 'key_share')?.groups ?? [],
-    pskKeyExchangeModes: findExtension(extensionList, 'psk_key_exchange_modes')?.modes ?? [],
-    preSharedKey: findExtension(extensionList, 'pre_shared_key_offered') !== null,
-    statusRequest: findExtension(extensionList, 'status_request') !== null,
-    renegotiationInfo: findExtension(extensionList, 'renegotiation_info') !== null,
-    extendedMasterSecret: findExtension(extensionList, 'extended_master_secret') !== null,
-    encryptThenMac: findExtension(extensionList, 'encrypt_then_mac') !== null,
-    sessionTicket: ticket !== null,
-    sessionTicketLength: ticket?.ticketLength ?? 0,
-    recordSizeLimit: recordSizeLimit?.limit ?? null,
-    compressCertificate: findExtension(extensionList, 'compress_certificate')?.algorithms ?? [],
+    extensions: e.extensions,
+    sni: e.sni,
+    supportedVersions: e.supportedVersions,
+    alpn: e.alpn,
+    supportedGroups: e.supportedGroups,
+    ecPointFormats: e.ecPointFormats,
+    signatureAlgorithms: e.signatureAlgorithms,
+    signatureAlgorithmsCert: e.signatureAlgorithmsCert,
+    keyShareGroups: e.keyShareGroups,
+    pskKeyExchangeModes: e.pskKeyExchangeModes,
+    preSharedKey: e.preSharedKey,
+    statusRequest: e.statusRequest,
+    renegotiationInfo: e.renegotiationInfo,
+    extendedMasterSecret: e.extendedMasterSecret,
+    encryptThenMac: e.encryptThenMac,
+    sessionTicket: e.sessionTicket,
+    sessionTicketLength: e.sessionTicketLength,
+    recordSizeLimit: e.recordSizeLimit,
+    compressCertificate: e.compressCertificate,
     length,
-    extensionList,
-    extensionProblems,
+    extensionProblems: e.problems,
   });
 }

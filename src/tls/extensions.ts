@@ -81,19 +81,33 @@ export interface ExtensionBlock {
 
 const utf8 = new TextDecoder('utf-8');
 
-/** Reads a list of uint16 filling the whole cursor (odd length is malformed). */
+/**
+ * Reads a list of uint16 filling the whole cursor (odd length is malformed). Lists are sized
+ * up front: growing them by push made and dropped backing stores on every hello.
+ */
 function u16List(c: Cursor, what: string): ParseResult<number[]> {
   if (c.remaining % 2 !== 0) return malformed(`${what} list has odd length ${c.remaining}`, c.offset);
-  const out: number[] = [];
-  while (!c.atEnd) out.push(c.u16());
+  const out = new Array<number>(c.remaining >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = c.u16();
   return parsed(out);
 }
 
 function u8List(c: Cursor): number[] {
-  const out: number[] = [];
-  while (!c.atEnd) out.push(c.u8());
+  const out = new Array<number>(c.remaining);
+  for (let i = 0; i < out.length; i++) out[i] = c.u8();
   return out;
 }
+
+/**
+ * Values without content are shared, frozen: an extension of a type not decoded here (GREASE,
+ * padding...) is one of the commonest in a hello.
+ */
+const OPAQUE: ExtensionValue = Object.freeze({ kind: 'opaque' });
+const OPAQUE_RESULT: ParseResult<ExtensionValue> = Object.freeze(parsed(OPAQUE));
+const EMPTY_RESULTS = {
+  extended_master_secret: Object.freeze(parsed(Object.freeze({ kind: 'extended_master_secret' }))),
+  encrypt_then_mac: Object.freeze(parsed(Object.freeze({ kind: 'encrypt_then_mac' }))),
+} as const satisfies Record<string, ParseResult<ExtensionValue>>;
 
 /** Requires the extension data to be fully consumed: trailing bytes mean the wrong shape. */
 function done<T>(c: Cursor, value: T): ParseResult<T> {
@@ -273,7 +287,7 @@ function renegotiationInfo(c: Cursor): ParseResult<ExtensionValue> {
 }
 
 function empty(c: Cursor, kind: 'extended_master_secret' | 'encrypt_then_mac'): ParseResult<ExtensionValue> {
-  return done(c, { kind });
+  return c.atEnd ? EMPTY_RESULTS[kind] : malformed(`${c.remaining} trailing bytes`, c.offset);
 }
 
 /** RFC 8449 §4 `uint16 RecordSizeLimit`. */
@@ -335,7 +349,7 @@ export function parseExtension(type: number, body: Cursor, context: ExtensionCon
     case ExtensionType.record_size_limit: return recordSizeLimit(body);
     case ExtensionType.compress_certificate: return compressCertificate(body);
     case ExtensionType.certificate_authorities: return certificateAuthorities(body);
-    default: return parsed({ kind: 'opaque' });
+    default: return OPAQUE_RESULT;
   }
 }
 
@@ -369,7 +383,7 @@ export function parseExtensions(c: Cursor, context: ExtensionContext): ParseResu
     } else {
       const reason = value.incomplete ? 'truncated' : value.malformed;
       problems.push({ type, reason, offset: dataOffset + (value.incomplete ? 0 : value.offset) });
-      extensions.push({ type, length, value: { kind: 'opaque' } });
+      extensions.push({ type, length, value: OPAQUE });
     }
   }
   return parsed({ extensions, problems });

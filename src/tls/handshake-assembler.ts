@@ -16,17 +16,27 @@ export interface AssembledMessage {
   body: Cursor | null;
   /** Why the body is null. */
   dropped: 'too-large' | 'gap' | null;
+  /**
+   * The body is a buffer this message alone owns (it was copied together from several
+   * pieces), so views into it may be kept; false when it is read in place from the caller's bytes.
+   */
+  owned: boolean;
 }
 
-/** Receives each message when its last byte arrives. */
-export type MessageSink = (message: AssembledMessage) => void;
-
 /**
- * Receives each message's header as soon as it is read: `tooLarge` says its body will be
- * skipped unread, so the caller can report it at once instead of after the declared length
- * (up to 16 MB, which a capture may never hold).
+ * What an assembler reports to. One object with two methods rather than two callbacks: the
+ * decoder's direction state is its own sink, so a connection makes no closures.
  */
-export type HeaderSink = (type: number, length: number, tooLarge: boolean) => void;
+export interface HandshakeSink {
+  /** Receives each message when its last byte arrives. */
+  message(message: AssembledMessage): void;
+  /**
+   * Receives each message's header as soon as it is read: `tooLarge` says its body will be
+   * skipped unread, so the caller can report it at once instead of after the declared length
+   * (up to 16 MB, which a capture may never hold).
+   */
+  header(type: number, length: number, tooLarge: boolean): void;
+}
 
 /** What a gap did to the message under way. */
 export interface GapHit {
@@ -39,9 +49,12 @@ export interface GapHit {
   ended: boolean;
 }
 
+const EMPTY = new Uint8Array(0);
+
 /** One direction's handshake reassembly. */
 export class HandshakeAssembler {
-  private readonly header = new Uint8Array(HANDSHAKE_HEADER_LENGTH);
+  /** A header split across records, made on first need. */
+  private header: Uint8Array | null = null;
   private headerFill = 0;
   private type = -1;
   private length = 0;
@@ -56,8 +69,7 @@ export class HandshakeAssembler {
 
   constructor(
     private readonly maxMessageBytes: number,
-    private readonly sink: MessageSink,
-    private readonly onHeader?: HeaderSink,
+    private readonly sink: HandshakeSink,
   ) {}
 
   /** True when no message is partly read. */
@@ -93,9 +105,9 @@ export class HandshakeAssembler {
           pos += HANDSHAKE_HEADER_LENGTH;
         } else {
           if (this.headerFill === 0) this.recordVersion = recordVersion;
-          this.header[this.headerFill++] = bytes[pos++]!;
+          const h = this.header ?? (this.header = new Uint8Array(HANDSHAKE_HEADER_LENGTH));
+          h[this.headerFill++] = bytes[pos++]!;
           if (this.headerFill < HANDSHAKE_HEADER_LENGTH) continue;
-          const h = this.header;
           this.headerFill = 0;
           type = h[0]!;
           length = (h[1]! << 16) | (h[2]! << 8) | h[3]!;
@@ -103,12 +115,12 @@ export class HandshakeAssembler {
         this.beginMessage(type, length);
         if (this.discard > 0) continue;
         if (length === 0) {
-          this.finish(new Cursor(new Uint8Array(0)));
+          this.finish(new Cursor(EMPTY), false);
         } else if (end - pos >= length) {
           // Whole body in this piece: parse in place, no copy.
           const body = new Cursor(bytes, pos, pos + length);
           pos += length;
-          this.finish(body);
+          this.finish(body, false);
         } else {
           this.buffer = new Uint8Array(length);
         }
@@ -118,7 +130,7 @@ export class HandshakeAssembler {
         const n = Math.min(this.discard, end - pos);
         this.discard -= n;
         pos += n;
-        if (this.discard === 0) this.finish(null);
+        if (this.discard === 0) this.finish(null, false);
         continue;
       }
       const buf = this.buffer!;
@@ -126,7 +138,7 @@ export class HandshakeAssembler {
       buf.set(bytes.subarray(pos, pos + n), this.fill);
       this.fill += n;
       pos += n;
-      if (this.fill === buf.length) this.finish(new Cursor(buf));
+      if (this.fill === buf.length) this.finish(new Cursor(buf), true);
     }
   }
 
@@ -154,7 +166,7 @@ export class HandshakeAssembler {
     }
     hit.missingInMessage = left;
     hit.ended = true;
-    this.finish(null);
+    this.finish(null, false);
     if (missing > left) {
       this.reset();
       this.lostUntilRecord = true;
@@ -185,16 +197,17 @@ export class HandshakeAssembler {
       this.discard = length;
       this.dropReason = 'too-large';
     }
-    this.onHeader?.(type, length, tooLarge);
+    this.sink.header(type, length, tooLarge);
   }
 
-  private finish(body: Cursor | null): void {
+  private finish(body: Cursor | null, owned: boolean): void {
     const message: AssembledMessage = {
       type: this.type,
       length: this.length,
       recordVersion: this.recordVersion,
       body,
       dropped: body ? null : this.dropReason,
+      owned,
     };
     this.type = -1;
     this.length = 0;
@@ -202,6 +215,6 @@ export class HandshakeAssembler {
     this.fill = 0;
     this.discard = 0;
     this.dropReason = null;
-    this.sink(message);
+    this.sink.message(message);
   }
 }

@@ -24,6 +24,11 @@ export interface HandshakeContext {
   tls13: boolean;
   /** Certificates kept per Certificate message. */
   maxCertificates?: number;
+  /**
+   * The body's bytes belong to this message alone and may be kept (a message the assembler
+   * copied together): decoded byte strings may then be views into them instead of copies.
+   */
+  bodyOwned?: boolean;
 }
 
 /** A decoded handshake message, told apart by `kind`; `other` for types read by length only. */
@@ -44,11 +49,12 @@ export type HandshakeMessage =
   | { kind: 'key_update'; type: 24; length: number; value: KeyUpdate }
   | { kind: 'other'; type: number; length: number };
 
-function wrap<T, M extends HandshakeMessage>(
-  r: ParseResult<T>,
-  make: (v: T) => M,
-): ParseResult<M> {
-  return r.ok ? parsed(make(r.value)) : r;
+/**
+ * The message of a body parse: built only on success, so a parse is one result object and its
+ * value (a closure per call to build it showed in the allocation profile).
+ */
+function ok<M extends HandshakeMessage>(message: M): ParseResult<HandshakeMessage> {
+  return parsed(message);
 }
 
 /**
@@ -63,37 +69,62 @@ export function parseHandshakeBody(type: number, body: Cursor, ctx: HandshakeCon
   const version = ctx.version ?? 0x0303;
   const suite = ctx.cipherSuite ?? -1;
   switch (type) {
-    case HandshakeType.hello_request:
-      return wrap(parseHelloRequest(body), () => ({ kind: 'hello_request', type: 0, length }));
-    case HandshakeType.client_hello:
-      return wrap(parseClientHello(body), (value) => ({ kind: 'client_hello', type: 1, length, value }));
-    case HandshakeType.server_hello:
-      return wrap(parseServerHello(body), (value) => ({ kind: 'server_hello', type: 2, length, value }));
-    case HandshakeType.new_session_ticket:
-      return wrap(parseNewSessionTicket(body, { tls13: ctx.tls13 }), (value) => ({ kind: 'new_session_ticket', type: 4, length, value }));
-    case HandshakeType.encrypted_extensions:
-      return wrap(parseEncryptedExtensions(body), (value) => ({ kind: 'encrypted_extensions', type: 8, length, value }));
-    case HandshakeType.certificate:
-      return wrap(
-        parseCertificate(body, ctx.maxCertificates === undefined ? { tls13: ctx.tls13 } : { tls13: ctx.tls13, maxCertificates: ctx.maxCertificates }),
-        (value) => ({ kind: 'certificate', type: 11, length, value }),
-      );
-    case HandshakeType.server_key_exchange:
-      return wrap(parseServerKeyExchange(body, { version, cipherSuite: suite }), (value) => ({ kind: 'server_key_exchange', type: 12, length, value }));
-    case HandshakeType.certificate_request:
-      return wrap(parseCertificateRequest(body, { version, tls13: ctx.tls13 }), (value) => ({ kind: 'certificate_request', type: 13, length, value }));
-    case HandshakeType.server_hello_done:
-      return wrap(parseServerHelloDone(body), () => ({ kind: 'server_hello_done', type: 14, length }));
-    case HandshakeType.certificate_verify:
-      return wrap(parseCertificateVerify(body, { version }), (value) => ({ kind: 'certificate_verify', type: 15, length, value }));
-    case HandshakeType.client_key_exchange:
-      return wrap(parseClientKeyExchange(body, { cipherSuite: suite }), (value) => ({ kind: 'client_key_exchange', type: 16, length, value }));
-    case HandshakeType.finished:
-      return wrap(parseFinished(body), (value) => ({ kind: 'finished', type: 20, length, value }));
-    case HandshakeType.certificate_status:
-      return wrap(parseCertificateStatus(body), (value) => ({ kind: 'certificate_status', type: 22, length, value }));
-    case HandshakeType.key_update:
-      return wrap(parseKeyUpdate(body), (value) => ({ kind: 'key_update', type: 24, length, value }));
+    case HandshakeType.hello_request: {
+      const r = parseHelloRequest(body);
+      return r.ok ? ok({ kind: 'hello_request', type: 0, length }) : r;
+    }
+    case HandshakeType.client_hello: {
+      const r = parseClientHello(body);
+      return r.ok ? ok({ kind: 'client_hello', type: 1, length, value: r.value }) : r;
+    }
+    case HandshakeType.server_hello: {
+      const r = parseServerHello(body);
+      return r.ok ? ok({ kind: 'server_hello', type: 2, length, value: r.value }) : r;
+    }
+    case HandshakeType.new_session_ticket: {
+      const r = parseNewSessionTicket(body, { tls13: ctx.tls13 });
+      return r.ok ? ok({ kind: 'new_session_ticket', type: 4, length, value: r.value }) : r;
+    }
+    case HandshakeType.encrypted_extensions: {
+      const r = parseEncryptedExtensions(body);
+      return r.ok ? ok({ kind: 'encrypted_extensions', type: 8, length, value: r.value }) : r;
+    }
+    case HandshakeType.certificate: {
+      const r = parseCertificate(body, { tls13: ctx.tls13, maxCertificates: ctx.maxCertificates, keepViews: ctx.bodyOwned === true });
+      return r.ok ? ok({ kind: 'certificate', type: 11, length, value: r.value }) : r;
+    }
+    case HandshakeType.server_key_exchange: {
+      const r = parseServerKeyExchange(body, { version, cipherSuite: suite });
+      return r.ok ? ok({ kind: 'server_key_exchange', type: 12, length, value: r.value }) : r;
+    }
+    case HandshakeType.certificate_request: {
+      const r = parseCertificateRequest(body, { version, tls13: ctx.tls13 });
+      return r.ok ? ok({ kind: 'certificate_request', type: 13, length, value: r.value }) : r;
+    }
+    case HandshakeType.server_hello_done: {
+      const r = parseServerHelloDone(body);
+      return r.ok ? ok({ kind: 'server_hello_done', type: 14, length }) : r;
+    }
+    case HandshakeType.certificate_verify: {
+      const r = parseCertificateVerify(body, { version });
+      return r.ok ? ok({ kind: 'certificate_verify', type: 15, length, value: r.value }) : r;
+    }
+    case HandshakeType.client_key_exchange: {
+      const r = parseClientKeyExchange(body, { cipherSuite: suite });
+      return r.ok ? ok({ kind: 'client_key_exchange', type: 16, length, value: r.value }) : r;
+    }
+    case HandshakeType.finished: {
+      const r = parseFinished(body);
+      return r.ok ? ok({ kind: 'finished', type: 20, length, value: r.value }) : r;
+    }
+    case HandshakeType.certificate_status: {
+      const r = parseCertificateStatus(body);
+      return r.ok ? ok({ kind: 'certificate_status', type: 22, length, value: r.value }) : r;
+    }
+    case HandshakeType.key_update: {
+      const r = parseKeyUpdate(body);
+      return r.ok ? ok({ kind: 'key_update', type: 24, length, value: r.value }) : r;
+    }
     default:
       body.skip(body.remaining);
       return parsed({ kind: 'other', type, length });

@@ -21,11 +21,13 @@ export class PreambleSide {
   /** Stream bytes before TLS (delivered or reported missing). */
   bytes = 0;
   chunks = 0;
+  /** Both samples in one buffer: one allocation per side instead of two. */
+  private readonly samples = new Uint8Array(HEAD_BYTES + TAIL_BYTES);
   /** The first bytes (up to 256), copied. */
-  readonly head = new Uint8Array(HEAD_BYTES);
+  readonly head = this.samples.subarray(0, HEAD_BYTES);
   headFill = 0;
   /** The last bytes so far (up to 128), copied: however the segments fell, the last command. */
-  readonly tail = new Uint8Array(TAIL_BYTES);
+  readonly tail = this.samples.subarray(HEAD_BYTES);
   tailFill = 0;
   /**
    * A chunk start too short to decide whether TLS begins there (a record header split across

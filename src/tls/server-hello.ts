@@ -1,6 +1,7 @@
 import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
 import type { ServerHelloModel } from './model.js';
-import { findExtension, parseExtensions, type Extension, type ExtensionProblem } from './extensions.js';
+import type { ExtensionProblem } from './extensions.js';
+import { readServerHelloExtensions, type ServerHelloExtensionFields } from './hello-extensions.js';
 
 /**
  * RFC 8446 §4.1.3: a HelloRetryRequest is a ServerHello whose random is
@@ -14,7 +15,6 @@ export const HELLO_RETRY_REQUEST_RANDOM: Uint8Array = Uint8Array.from([
 /** A decoded ServerHello or HelloRetryRequest: the model's fields that come from the message. */
 export interface ServerHello
   extends Omit<ServerHelloModel, 'direction' | 'frame' | 'tsSec' | 'tsNsec' | 'recordVersion'> {
-  extensionList: Extension[];
   extensionProblems: ExtensionProblem[];
 }
 
@@ -27,6 +27,9 @@ export interface ServerHello
 function isEarlyDraftVersion(version: number): boolean {
   return version === 0x0304 || (version >= 0x7f00 && version <= 0x7f15);
 }
+
+/** The session id of a draft-form ServerHello, which has none (shared: empty, never advanced). */
+const NO_SESSION_ID = new Cursor(new Uint8Array(0));
 
 function isHelloRetryRandom(random: Uint8Array): boolean {
   for (let i = 0; i < 32; i++) if (random[i] !== HELLO_RETRY_REQUEST_RANDOM[i]) return false;
@@ -58,7 +61,7 @@ export function parseServerHello(body: Cursor): ParseResult<ServerHello> {
   if (!random) return malformed('ServerHello shorter than its random', at());
   const helloRetryRequest = isHelloRetryRandom(random);
   const draftForm = isEarlyDraftVersion(version);
-  let sessionId = new Cursor(new Uint8Array(0));
+  let sessionId = NO_SESSION_ID;
   if (!draftForm) {
     const echo = body.vec8();
     if (!echo) return malformed('legacy_session_id_echo runs past the message', at());
@@ -73,39 +76,32 @@ export function parseServerHello(body: Cursor): ParseResult<ServerHello> {
     if (compressionMethod < 0) return malformed('ServerHello shorter than its compression method', at());
   }
 
-  let extensionList: Extension[] = [];
-  let extensionProblems: ExtensionProblem[] = [];
-  if (!body.atEnd) {
+  const noExtensions = body.atEnd;
+  let ext: ServerHelloExtensionFields | null = null;
+  if (!noExtensions) {
     const extStart = at();
     if (body.remaining < 2) return malformed('one stray byte after the compression method', extStart);
-    const block = parseExtensions(body, helloRetryRequest ? 'hello_retry_request' : 'server_hello');
-    if (!block.ok) return block.incomplete ? malformed('extensions truncated', extStart) : malformed(block.malformed, extStart + block.offset);
-    extensionList = block.value.extensions;
-    extensionProblems = block.value.problems.map((p) => ({ ...p, offset: p.offset + extStart }));
+    const block = readServerHelloExtensions(body, base, helloRetryRequest);
+    if (!block.ok) return block;
+    ext = block.value;
     if (!body.atEnd) return malformed(`${body.remaining} bytes after the extensions`, at());
   }
-
-  const selected = findExtension(extensionList, 'selected_version');
-  const alpn = findExtension(extensionList, 'alpn');
-  const keyShare = findExtension(extensionList, 'key_share');
-  const hrrGroup = findExtension(extensionList, 'key_share_selected_group');
   return parsed({
     version,
-    selectedVersion: selected ? selected.version : version,
+    selectedVersion: ext?.selectedVersion ?? version,
     random: random.slice(),
     sessionId: sessionId.bytesView(sessionId.remaining)!.slice(),
     cipherSuite,
     compressionMethod,
-    extensions: extensionList.map((e) => e.type),
+    extensions: ext ? ext.extensions : [],
     helloRetryRequest,
-    alpn: alpn && alpn.protocols.length > 0 ? alpn.protocols[0]! : null,
-    keyShareGroup: hrrGroup ? hrrGroup.group : keyShare && keyShare.groups.length > 0 ? keyShare.groups[0]! : null,
-    pskSelected: findExtension(extensionList, 'pre_shared_key_selected') !== null,
-    extendedMasterSecret: findExtension(extensionList, 'extended_master_secret') !== null,
-    renegotiationInfo: findExtension(extensionList, 'renegotiation_info') !== null,
-    sessionTicket: findExtension(extensionList, 'session_ticket') !== null,
+    alpn: ext ? ext.alpn : null,
+    keyShareGroup: ext ? ext.keyShareGroup : null,
+    pskSelected: ext ? ext.pskSelected : false,
+    extendedMasterSecret: ext ? ext.extendedMasterSecret : false,
+    renegotiationInfo: ext ? ext.renegotiationInfo : false,
+    sessionTicket: ext ? ext.sessionTicket : false,
     length,
-    extensionList,
-    extensionProblems,
+    extensionProblems: ext ? ext.problems : [],
   });
 }

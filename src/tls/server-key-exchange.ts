@@ -33,20 +33,31 @@ const DHE_PSK = [
 ] as const;
 
 function inRanges(code: number, ranges: readonly (readonly [number, number])[]): boolean {
-  return ranges.some(([lo, hi]) => code >= lo && code <= hi);
+  for (let i = 0; i < ranges.length; i++) if (code >= ranges[i]![0] && code <= ranges[i]![1]) return true;
+  return false;
 }
+
+/** The forms, shared (frozen): one is looked up for every key exchange message. */
+const FORMS = {
+  ecdheSigned: Object.freeze({ params: 'ecdhe', pskHint: false, signed: true }),
+  ecdhAnon: Object.freeze({ params: 'ecdhe', pskHint: false, signed: false }),
+  ecdhePsk: Object.freeze({ params: 'ecdhe', pskHint: true, signed: false }),
+  dheSigned: Object.freeze({ params: 'dhe', pskHint: false, signed: true }),
+  dhAnon: Object.freeze({ params: 'dhe', pskHint: false, signed: false }),
+  dhePsk: Object.freeze({ params: 'dhe', pskHint: true, signed: false }),
+} as const satisfies Record<string, KeyExchangeForm>;
 
 /**
  * The ServerKeyExchange layout of a TLS 1.2-or-earlier cipher suite, or null when the suite
  * has none we read (RSA, PSK-only, SRP, GOST, unknown codes).
  */
 export function keyExchangeForm(cipherSuite: number): KeyExchangeForm | null {
-  if (inRanges(cipherSuite, ECDHE_SIGNED)) return { params: 'ecdhe', pskHint: false, signed: true };
-  if (inRanges(cipherSuite, ECDH_ANON)) return { params: 'ecdhe', pskHint: false, signed: false };
-  if (inRanges(cipherSuite, ECDHE_PSK)) return { params: 'ecdhe', pskHint: true, signed: false };
-  if (inRanges(cipherSuite, DHE_SIGNED)) return { params: 'dhe', pskHint: false, signed: true };
-  if (inRanges(cipherSuite, DH_ANON)) return { params: 'dhe', pskHint: false, signed: false };
-  if (inRanges(cipherSuite, DHE_PSK)) return { params: 'dhe', pskHint: true, signed: false };
+  if (inRanges(cipherSuite, ECDHE_SIGNED)) return FORMS.ecdheSigned;
+  if (inRanges(cipherSuite, ECDH_ANON)) return FORMS.ecdhAnon;
+  if (inRanges(cipherSuite, ECDHE_PSK)) return FORMS.ecdhePsk;
+  if (inRanges(cipherSuite, DHE_SIGNED)) return FORMS.dheSigned;
+  if (inRanges(cipherSuite, DH_ANON)) return FORMS.dhAnon;
+  if (inRanges(cipherSuite, DHE_PSK)) return FORMS.dhePsk;
   return null;
 }
 

@@ -2,8 +2,7 @@
  * Deciding from the first bytes of a direction whether it speaks TLS, and if not, what it
  * looks like (for the report: "the server answered in plain HTTP").
  */
-import { Cursor } from '../util/cursor.js';
-import { parseRecordHeader } from './record-header.js';
+import { MAX_RECORD_BODY_LENGTH, isRecordVersion } from './record-header.js';
 import { looksLikeSslv2ClientHello, looksLikeSslv2ServerHello } from './sslv2-client-hello.js';
 
 /** What the first bytes of a direction are. */
@@ -24,8 +23,11 @@ export function classifyStreamStart(bytes: Uint8Array, start: number, end: numbe
   if (b0 >= 20 && b0 <= 24) {
     if (n >= 2 && bytes[start + 1] !== 3) return 'not-tls';
     if (n < 5) return 'undecided';
-    const h = parseRecordHeader(new Cursor(bytes, start, end));
-    return h.ok && h.value.length > 0 ? 'tls-record' : 'not-tls';
+    // What parseRecordHeader accepts (the content type is known here), read in place: this
+    // runs on the first chunk of every direction.
+    const version = (bytes[start + 1]! << 8) | bytes[start + 2]!;
+    const length = (bytes[start + 3]! << 8) | bytes[start + 4]!;
+    return isRecordVersion(version) && length > 0 && length <= MAX_RECORD_BODY_LENGTH ? 'tls-record' : 'not-tls';
   }
   if (b0 & 0x80) {
     const ch = looksLikeSslv2ClientHello(bytes, start, end);
@@ -49,10 +51,13 @@ const SHOWN_TEXT = 80;
 /** Bytes shown in "unknown (first bytes ...)". */
 export const SHOWN_BYTES = 16;
 
+/**
+ * Each byte as the character of that code (Latin-1, as Node's 'latin1' encoding reads it).
+ * One call over the bytes: appending a character at a time built a 512-deep rope per
+ * description (docs/decisions.md).
+ */
 function ascii(bytes: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
 }
 
 /** The request line's HTTP version, when it is within the bytes at hand. */

@@ -4,7 +4,10 @@ import { HandshakeAssembler, type AssembledMessage } from '../../src/tls/handsha
 function make(cap: number) {
   const messages: AssembledMessage[] = [];
   const headers: [number, number, boolean][] = [];
-  const a = new HandshakeAssembler(cap, (m) => messages.push(m), (t, l, big) => headers.push([t, l, big]));
+  const a = new HandshakeAssembler(cap, {
+    message: (m) => messages.push(m),
+    header: (t, l, big) => headers.push([t, l, big]),
+  });
   return { a, messages, headers };
 }
 
