@@ -10,8 +10,9 @@ import { CertificateCache, TrustStore } from './x509/index.js';
 import { diagnoseConnection } from './diagnose/engine.js';
 import { PEER_WINDOW, ServerPeers } from './diagnose/peer-selection.js';
 import { connectionReport } from './report/connection-report.js';
-import { connectionSchema, reportSchema, type ConnectionReport, type Report } from './report/schema.js';
+import { reportSchema, type ConnectionReport, type Report } from './report/schema.js';
 import { WarningCollector } from './report/warnings.js';
+import { SharedParts } from './report/shared-parts.js';
 import type { WarningSink } from './report/warning.js';
 import { isoTime } from './report/time.js';
 
@@ -86,6 +87,10 @@ function captureReport(summary: CaptureSummary, fileName: string | undefined): R
  * Every connection is diagnosed with other connections to the same server as evidence: a bounded
  * set (src/diagnose/peer-selection.ts: its neighbours, and those each peer rule would pick).
  *
+ * Parts that are equal across connections (the server endpoint, cipher suite, record versions,
+ * remediation and alternatives lists, empty lists) are one shared frozen object, so that a
+ * million connections fit in memory: copy a part (e.g. `structuredClone`) before changing it.
+ *
  * @param input a file path, a Uint8Array, a Node Readable or an AsyncIterable of chunks; gzip is
  *   read transparently.
  * @throws CaptureError when the input is not a capture or cannot be read.
@@ -101,11 +106,13 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
   // it neither needs nor gives cross-connection evidence (every peer rule starts from a hello),
   // and a SYN flood makes a million of them.
   const connections: ConnectionReport[] = [];
+  const parts = new SharedParts();
+  const kept = (c: ConnectionReport): ConnectionReport => parts.share(c);
   let payloadLess: TlsConnectionModel[] = [];
   const reportPayloadLess = async (): Promise<void> => {
     const batch = payloadLess;
     payloadLess = [];
-    for (const m of batch) connections.push(validated(await reportOf(m, [], trustStore(), cache, expectedHost, warnings.sink)));
+    for (const m of batch) connections.push(kept(await reportOf(m, [], trustStore(), cache, expectedHost, warnings.sink)));
   };
   const summary = await runPipeline(input, (m) => (m.kind === 'no-payload' ? payloadLess : models).push(m), {
     warn: warnings.sink,
@@ -128,11 +135,12 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
   for (const [k, list] of byServer) peersByServer.set(k, new ServerPeers(list));
   for (const m of models) {
     const peers = peersByServer.get(serverKey(m))!.peersOf(m);
-    connections.push(validated(await reportOf(m, peers, trustStore(), cache, expectedHost, warnings.sink)));
+    connections.push(kept(await reportOf(m, peers, trustStore(), cache, expectedHost, warnings.sink)));
   }
   connections.sort((a, b) => a.id - b.id);
-  // Connections were validated one by one as they were made: parsing the whole report again
-  // would copy every one of them at once (on a million connections, gigabytes).
+  // Only the capture facts and warnings go through the schema here: connections are built field
+  // by field to the schema by connectionReport, and parsing each one copied it (on a million
+  // connections, most of the time and memory). Tests check every report against the schema.
   const report = reportSchema.parse({
     schemaVersion: 1,
     capture: captureReport(summary, options.fileName),
@@ -145,11 +153,6 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
 
 /** Payload-less connections reported between reads once this many wait (see analyze()). */
 const PAYLOAD_LESS_BATCH = 256;
-
-/** A connection report as the schema gives it back (the report's own parse, one connection at a time). */
-function validated(connection: ConnectionReport): ConnectionReport {
-  return connectionSchema.parse(connection);
-}
 
 /** What `analyzeStream` yields: connections as they finish, then the capture facts and warnings. */
 export type StreamItem =

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { analyze, analyzeStream, loadTrustStore } from '../analyze.js';
 import { CaptureError, type CaptureInput } from '../capture/packet.js';
 import { renderText, ansiStyle, plainStyle } from '../report/text.js';
+import { connectionJson } from '../report/connection-json.js';
 import type { Report } from '../report/schema.js';
 import type { TrustStore } from '../x509/index.js';
 import type { OutputFormat } from './args.js';
@@ -98,7 +99,7 @@ export async function analyzeFile(
       for await (const item of analyzeStream(input, options)) {
         if (item.kind === 'connection') {
           if (item.connection.outcome === 'failed') result.status = 1;
-          batch += `${JSON.stringify(task.tagFile ? { file: task.shownName, ...item.connection } : item.connection)}\n`;
+          batch += `${connectionJson(item.connection, task.tagFile ? task.shownName : undefined)}\n`;
           if (batch.length >= LINE_BATCH) {
             const wait = events.lines(batch);
             batch = '';

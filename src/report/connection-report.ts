@@ -15,21 +15,11 @@ import {
   reportVersion,
 } from '../tls/registry/index.js';
 import type { ConnectionReport } from './schema.js';
+import { flat } from './flat.js';
 import { isoTime } from './time.js';
 import type { WarningSink } from './warning.js';
 
 const sideOf = (d: Direction): 'client' | 'server' => (d === 0 ? 'client' : 'server');
-
-/**
- * The string, flattened: text built by concatenation is a tree of pieces (an ISO time is about
- * eight, 300 bytes), which a report keeps for as long as it lives; a million-connection report
- * holds two per connection. Converting to a number makes V8 flatten the text in place (the
- * conversion's result, NaN, is not used).
- */
-function flat(text: string): string {
-  void Number(text);
-  return text;
-}
 
 function clientHelloReport(h: ClientHelloModel): NonNullable<ConnectionReport['clientHello']> {
   return {
@@ -113,7 +103,7 @@ export function connectionReport(
     });
   }
   const suite = model.cipherSuite;
-  const start = flat(isoTime(tcp.firstTsSec, tcp.firstTsNsec));
+  const start = isoTime(tcp.firstTsSec, tcp.firstTsNsec);
   return {
     id: tcp.id,
     client: { ip: tcp.clientIp, port: tcp.clientPort },
@@ -122,7 +112,7 @@ export function connectionReport(
     firstFrame: tcp.firstFrame,
     lastFrame: tcp.lastFrame,
     start,
-    end: tcp.lastTsSec === tcp.firstTsSec && tcp.lastTsNsec === tcp.firstTsNsec ? start : flat(isoTime(tcp.lastTsSec, tcp.lastTsNsec)),
+    end: tcp.lastTsSec === tcp.firstTsSec && tcp.lastTsNsec === tcp.firstTsNsec ? start : isoTime(tcp.lastTsSec, tcp.lastTsNsec),
     // The diagnosis may judge a completed handshake failed (the client dropped it at once).
     outcome: diagnosis.outcome,
     version: model.version === null ? null : reportVersion(model.version),
@@ -160,15 +150,22 @@ export function connectionReport(
             : null,
         }
       : null,
-    plaintextPreamble: model.plaintextPreamble ? { ...model.plaintextPreamble } : null,
+    plaintextPreamble: model.plaintextPreamble
+      ? {
+          lookedLike: model.plaintextPreamble.lookedLike,
+          clientBytes: model.plaintextPreamble.clientBytes,
+          serverBytes: model.plaintextPreamble.serverBytes,
+          tlsStartFrame: model.plaintextPreamble.tlsStartFrame,
+        }
+      : null,
     diagnosis: {
       cause: diagnosis.cause,
       abortedBy: diagnosis.abortedBy,
       confidence: diagnosis.confidence,
       summary: flat(diagnosis.summary),
-      evidence: diagnosis.evidence.map((e) => ({ ...e, text: flat(e.text) })),
-      remediation: diagnosis.remediation.map((r) => ({ ...r, text: flat(r.text) })),
-      alternatives: diagnosis.alternatives.map((a) => ({ ...a, why: flat(a.why) })),
+      evidence: diagnosis.evidence.map((e) => ({ frame: e.frame, text: flat(e.text) })),
+      remediation: diagnosis.remediation.map((r) => ({ side: r.side, text: flat(r.text) })),
+      alternatives: diagnosis.alternatives.map((a) => ({ cause: a.cause, confidence: a.confidence, why: flat(a.why) })),
     },
   };
 }

@@ -1,9 +1,28 @@
+import { flat } from './flat.js';
+
 /**
  * ISO-8601 UTC text of a capture timestamp, keeping the sub-second digits the capture has.
  * Computed by calendar arithmetic rather than `Date`, whose range ends in year 275760: a corrupt
  * 64-bit pcapng timestamp must still print (as an expanded year, ISO 8601 §4.1.2.4), not throw.
+ * The text is flat (one piece, see flat.ts): reports keep it.
  */
 export function isoTime(sec: number, nsec: number): string {
+  // Timestamps come in order: most share their second with the one before.
+  if (sec !== lastSec) {
+    lastBase = secondText(sec);
+    lastSec = sec;
+  }
+  if (nsec % 1000 === 0) return flat(`${lastBase}.${String(nsec / 1000).padStart(6, '0')}Z`);
+  return flat(`${lastBase}.${String(nsec).padStart(9, '0')}Z`);
+}
+
+let lastSec = Number.NaN;
+let lastBase = '';
+
+const two = (n: number): string => (n >= 0 && n < 10 ? `0${n}` : String(n).padStart(2, '0'));
+
+/** "YYYY-MM-DDTHH:MM:SS" of a second since 1970. */
+function secondText(sec: number): string {
   const days = Math.floor(sec / 86400);
   const secOfDay = sec - days * 86400;
   const { year, month, day } = civilFromDays(days);
@@ -11,10 +30,7 @@ export function isoTime(sec: number, nsec: number): string {
   const hh = Math.floor(secOfDay / 3600);
   const mm = Math.floor((secOfDay % 3600) / 60);
   const ss = Math.floor(secOfDay % 60);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  const base = `${yearText}-${two(month)}-${two(day)}T${two(hh)}:${two(mm)}:${two(ss)}`;
-  if (nsec % 1000 === 0) return `${base}.${String(nsec / 1000).padStart(6, '0')}Z`;
-  return `${base}.${String(nsec).padStart(9, '0')}Z`;
+  return `${yearText}-${two(month)}-${two(day)}T${two(hh)}:${two(mm)}:${two(ss)}`;
 }
 
 /** Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's civil_from_days). */

@@ -22,4 +22,13 @@ describe('isoTime', () => {
     const sec = Math.floor(18446744073709551615 / 1e6);
     expect(isoTime(sec, 0)).toMatch(/^\+\d{6}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   });
+
+  test('consecutive timestamps, in and out of order, give the same text as each alone', () => {
+    // isoTime keeps the text of the last second: a repeat, a step back and a jump must not reuse it wrongly.
+    const expected = (sec: number, nsec: number): string =>
+      `${new Date(sec * 1000).toISOString().slice(0, 19)}.${nsec % 1000 === 0 ? String(nsec / 1000).padStart(6, '0') : String(nsec).padStart(9, '0')}Z`;
+    const seconds = [1579293816, 1579293816, 1579293817, 1579293816, 0, 0, 86399, 86400, -1, 1579293816];
+    const nanos = [0, 559976000, 559976123, 999999999, 1000, 5];
+    for (const sec of seconds) for (const nsec of nanos) expect(isoTime(sec, nsec)).toBe(expected(sec, nsec));
+  });
 });
