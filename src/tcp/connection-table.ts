@@ -3,8 +3,9 @@
  * tcp.stream), decides client and server, and feeds each direction's in-order bytes to the
  * connection's StreamConsumer.
  */
-import { Connection, hash4, key6 } from './connection.js';
-import { DEFAULT_MAX_RECENT_COPIES, type DirectionReassembler, type ReassemblyContext } from './direction-reassembler.js';
+import { Connection, hash4, key6, NO_BASE } from './connection.js';
+import { DEFAULT_MAX_RECENT_COPIES, DirectionReassembler, type ReassemblyContext } from './direction-reassembler.js';
+import { RecentBytesPool } from './recent-bytes.js';
 import { roleFromPayload, serverByPorts } from './role-detection.js';
 import type { CloseEvent, ConsumerFactory } from './stream-types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../net/tcp-segment.js';
@@ -110,8 +111,7 @@ export class ConnectionTable {
       maxHeldPerDirection: options.maxPendingBytesPerDirection ?? 4 * MIB,
       heldTotal: 0,
       holding: new Set<DirectionReassembler>(),
-      maxRecentCopies: options.maxRecentCopies ?? DEFAULT_MAX_RECENT_COPIES,
-      recentCopies: 0,
+      recent: new RecentBytesPool(options.maxRecentCopies ?? DEFAULT_MAX_RECENT_COPIES),
     };
     this.maxTotal = options.maxPendingBytesTotal ?? 256 * MIB;
     this.idleTimeout = options.idleTimeoutSeconds ?? 600;
@@ -119,9 +119,12 @@ export class ConnectionTable {
     this.maxTombstones = Math.max(0, options.maxTombstones ?? 8192);
     this.maxLive = Math.max(1, options.maxLiveConnections ?? DEFAULT_MAX_LIVE_CONNECTIONS);
     this.warn = options.warn;
+    this.noFlow = new DirectionReassembler(this.ctx, -1);
   }
 
   private readonly warn: WarningSink;
+  /** What an ended connection's flows become: a tombstone keeps no reassembly state. */
+  private readonly noFlow: DirectionReassembler;
 
   /** Current counters. */
   get stats(): TcpStats {
@@ -150,8 +153,7 @@ export class ConnectionTable {
       }
     }
     const o = fromA ? 0 : 1;
-    if (conn.wsBase[o] === -1) conn.wsBase[o] = (flags & TCP_SYN) !== 0 ? seg.seq : (seg.seq - 1) >>> 0;
-    if ((flags & TCP_ACK) !== 0 && conn.wsBase[o ^ 1] === -1) conn.wsBase[o ^ 1] = (seg.ack - 1) >>> 0;
+    if (conn.basesKnown !== 3) this.setBases(conn, seg, o);
     const info = conn.info;
     info.packets++;
     info.lastFrame = seg.frame;
@@ -161,12 +163,25 @@ export class ConnectionTable {
       if (conn !== this.newestLive) this.touch(conn);
       this.process(conn, seg, o);
     }
-    if (this.resetHead < this.resetQueue.length) this.endResetConnections(seg.tsSec + seg.tsNsec / 1e9);
+    if (this.resetHead < this.resetQueue.length) this.endResetConnections(seg);
     if (this.ctx.heldTotal > this.maxTotal) this.shedTotal(seg.frame);
     if (this.tombstones > this.maxTombstones) this.forgetOldTombstones();
     else if (this.tombstoneQueue.length - this.tombstoneHead > 2 * this.tombstones + 1024) this.dropForgottenTombstones();
     if (this.live + this.tombstones >= this.sweepAt) this.sweep(seg.tsSec);
     if (this.live > this.maxLive) this.endIdlest(seg.frame);
+  }
+
+  /** Sets the Wireshark base sequence numbers a segment reveals (see Connection.wsBase). */
+  private setBases(conn: Connection, seg: TcpSegment, o: 0 | 1): void {
+    const flags = seg.flags;
+    if (conn.wsBase[o] === NO_BASE) {
+      conn.wsBase[o] = (flags & TCP_SYN) !== 0 ? seg.seq : (seg.seq - 1) >>> 0;
+      conn.basesKnown |= 1 << o;
+    }
+    if ((flags & TCP_ACK) !== 0 && conn.wsBase[o ^ 1] === NO_BASE) {
+      conn.wsBase[o ^ 1] = (seg.ack - 1) >>> 0;
+      conn.basesKnown |= 1 << (o ^ 1);
+    }
   }
 
   /** Moves a live connection to the most recently active end of the live list. */
@@ -297,18 +312,23 @@ export class ConnectionTable {
     const flags = seg.flags;
     const syn = (flags & TCP_SYN) !== 0;
     if (!conn.decided) this.decideRoles(conn, seg, o === 0);
-    const flow = conn.flows[o];
+    const flow = conn.flow(o);
     if (!flow.started) flow.start(seg.seq, syn);
     const wireLength = seg.payloadLength + seg.payloadMissing;
     if (wireLength > 0 && conn.decided) {
       if (conn.consumer === null) this.attachConsumer(conn);
       flow.accept(seg, syn ? (seg.seq + 1) >>> 0 : seg.seq);
     }
-    if ((flags & TCP_ACK) !== 0) {
-      const rev = conn.flows[o ^ 1]!;
+    // Only a direction that holds data cares about acknowledgements; the table-wide set of them
+    // is usually empty, which spares looking at the other direction on every ACK.
+    if ((flags & TCP_ACK) !== 0 && this.ctx.holding.size !== 0) {
+      const rev = conn.flow(o ^ 1);
       if (rev.holdsData) rev.acknowledged(seg.ack, seg.frame);
     }
-    if ((flags & TCP_FIN) !== 0 && flow.fin(seg.seq, wireLength, seg.frame, syn)) this.recordClose(conn, flow, 'fin', seg);
+    if ((flags & TCP_FIN) !== 0 && flow.fin(seg.seq, wireLength, seg.frame, syn)) {
+      conn.fins++;
+      this.recordClose(conn, flow, 'fin', seg);
+    }
     if ((flags & TCP_RST) !== 0) {
       this.recordClose(conn, flow, 'rst', seg);
       if (conn.resetAt < 0) {
@@ -317,7 +337,7 @@ export class ConnectionTable {
       }
       return;
     }
-    if (conn.flows[0].finished && conn.flows[1].finished) this.terminate(conn);
+    if (conn.fins === 2 && conn.flowA.finished && conn.flowB.finished) this.terminate(conn);
   }
 
   /**
@@ -354,8 +374,8 @@ export class ConnectionTable {
   private attachConsumer(conn: Connection): void {
     const consumer = this.factory(conn.info, conn.control);
     conn.consumer = consumer;
-    conn.flows[0].consumer = consumer;
-    conn.flows[1].consumer = consumer;
+    conn.flowA.consumer = consumer;
+    conn.flowB.consumer = consumer;
   }
 
   private recordClose(conn: Connection, flow: DirectionReassembler, kind: 'fin' | 'rst', seg: TcpSegment): void {
@@ -365,8 +385,12 @@ export class ConnectionTable {
     conn.consumer!.close(event);
   }
 
-  /** Ends the connections whose first RST is older than the grace period. */
-  private endResetConnections(now: number): void {
+  /**
+   * Ends the connections whose first RST is older than the grace period at this segment's time.
+   * Takes the segment, not its time: a double argument is boxed, one allocation per packet.
+   */
+  private endResetConnections(seg: TcpSegment): void {
+    const now = seg.tsSec + seg.tsNsec / 1e9;
     const queue = this.resetQueue;
     while (this.resetHead < queue.length) {
       const conn = queue[this.resetHead]!;
@@ -385,16 +409,17 @@ export class ConnectionTable {
     if (conn.ended) return;
     if (!conn.decided) this.setRolesByPorts(conn);
     if (conn.consumer === null) this.attachConsumer(conn);
-    conn.flows[0].flush();
-    conn.flows[1].flush();
+    conn.flowA.flush();
+    conn.flowB.flush();
     conn.ended = true;
     this.live--;
     this.unlinkLive(conn);
     this.tombstones++;
     if (this.closing === null) this.tombstoneQueue.push(conn);
     const consumer = conn.consumer!;
-    conn.flows[0].release();
-    conn.flows[1].release();
+    conn.flowA.release();
+    conn.flowB.release();
+    conn.dropFlows(this.noFlow);
     conn.consumer = null;
     consumer.end(conn.info);
   }
@@ -410,7 +435,7 @@ export class ConnectionTable {
     this.live++;
     this.linkLive(conn);
     if (seg.ipVersion === 4) {
-      const h = hash4(seg.src4, seg.srcPort, seg.dst4, seg.dstPort);
+      const h = hash4(seg.src4 >>> 0, seg.srcPort, seg.dst4 >>> 0, seg.dstPort);
       conn.nextInBucket = this.v4.get(h) ?? null;
       this.v4.set(h, conn);
     } else {
@@ -427,7 +452,7 @@ export class ConnectionTable {
       this.v6.delete(key6(conn.a6, conn.aPort, conn.b6, conn.bPort));
       return;
     }
-    const h = hash4(conn.a4, conn.aPort, conn.b4, conn.bPort);
+    const h = hash4(conn.a4 >>> 0, conn.aPort, conn.b4 >>> 0, conn.bPort);
     let head = this.v4.get(h) ?? null;
     if (head === conn) {
       head = conn.nextInBucket;
@@ -444,8 +469,8 @@ export class ConnectionTable {
   }
 
   private find4(seg: TcpSegment): Connection | null {
-    const s = seg.src4;
-    const d = seg.dst4;
+    const s = seg.src4 | 0;
+    const d = seg.dst4 | 0;
     const sp = seg.srcPort;
     const dp = seg.dstPort;
     const cached = this.last;
@@ -459,7 +484,7 @@ export class ConnectionTable {
         return cached;
       }
     }
-    for (let c = this.v4.get(hash4(s, sp, d, dp)) ?? null; c !== null; c = c.nextInBucket) {
+    for (let c = this.v4.get(hash4(seg.src4 >>> 0, sp, seg.dst4 >>> 0, dp)) ?? null; c !== null; c = c.nextInBucket) {
       if (c.a4 === s && c.aPort === sp && c.b4 === d && c.bPort === dp) {
         this.fromA = true;
         this.last = c;

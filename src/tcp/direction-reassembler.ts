@@ -14,7 +14,7 @@
 import type { Direction, StreamConsumer } from './stream-types.js';
 import type { TcpSegment } from '../net/tcp-segment.js';
 import type { WarningSink } from '../report/warning.js';
-import { RecentBytes } from './recent-bytes.js';
+import type { RecentBytes, RecentBytesPool } from './recent-bytes.js';
 
 /** Out-of-order bytes copied out of the reused capture buffer until the hole before them fills. */
 interface HeldSegment {
@@ -35,13 +35,10 @@ export interface ReassemblyContext {
   /** Directions that hold out-of-order data, for eviction when the total budget is exceeded. */
   holding: Set<DirectionReassembler>;
   /**
-   * Copies of recently delivered bytes (RECENT_BYTES each) that may exist at once over the whole
-   * table; a direction that finds none free does not compare its retransmissions. Optional for
-   * older callers: absent means DEFAULT_MAX_RECENT_COPIES.
+   * Copies of recently delivered bytes (RECENT_BYTES each), shared by the table's directions and
+   * bounded over it; a direction that finds none free does not compare its retransmissions.
    */
-  maxRecentCopies?: number;
-  /** Copies in use now (maintained by the reassemblers). */
-  recentCopies?: number;
+  recent: RecentBytesPool;
 }
 
 /**
@@ -70,7 +67,10 @@ function heldEnd(h: HeldSegment): number {
 export class DirectionReassembler {
   /** Set by the first segment of this direction. */
   started = false;
-  /** Sequence number of position 0. */
+  /**
+   * Sequence number of position 0, as a signed 32-bit integer (only differences modulo 2^32
+   * matter): V8 then keeps it unboxed.
+   */
   origin = 0;
   /** Next position to settle. */
   nextPos = 0;
@@ -107,7 +107,7 @@ export class DirectionReassembler {
   /** Starts the direction at its first segment: after the SYN, or at the first byte seen. */
   start(seq: number, syn: boolean): void {
     this.started = true;
-    this.origin = syn ? (seq + 1) >>> 0 : seq;
+    this.origin = syn ? (seq + 1) | 0 : seq | 0;
   }
 
   /** Stream position of a sequence number (nearest to `nextPos`, modulo 2^32). */
@@ -153,7 +153,7 @@ export class DirectionReassembler {
     if (end > this.frontier) this.frontier = end;
     // Retransmission, duplicate or skipped: held data all lies above nextPos; only the copy
     // of recently delivered bytes can tell whether it says the same.
-    if (pos < next && this.recent !== null) this.compareRecent(seg, pos, Math.min(capEnd, next));
+    if (pos < next && this.recent !== null && pos < this.recent.end) this.compareRecent(seg, pos, Math.min(capEnd, next));
     if (end <= next) return;
     if (pos > next) {
       this.hold(seg, pos, capEnd, end);
@@ -211,8 +211,8 @@ export class DirectionReassembler {
   /** Drops all held data without delivering it (state release). */
   release(): void {
     if (this.recent !== null) {
+      this.ctx.recent.release(this.recent);
       this.recent = null;
-      this.ctx.recentCopies = (this.ctx.recentCopies ?? 1) - 1;
     }
     if (this.held.length !== 0) {
       this.ctx.heldTotal -= this.heldBytes;
@@ -268,17 +268,16 @@ export class DirectionReassembler {
 
   /** Copies the tail of a delivered chunk, when the table has a copy to spare for this direction. */
   private remember(buf: Uint8Array, off: number, pos: number, length: number, frame: number): void {
-    if (this.recent === null) {
+    let recent = this.recent;
+    if (recent === null) {
       if (this.recentRefused) return;
-      const inUse = this.ctx.recentCopies ?? 0;
-      if (inUse >= (this.ctx.maxRecentCopies ?? DEFAULT_MAX_RECENT_COPIES)) {
+      recent = this.recent = this.ctx.recent.acquire();
+      if (recent === null) {
         this.recentRefused = true;
         return;
       }
-      this.ctx.recentCopies = inUse + 1;
-      this.recent = new RecentBytes();
     }
-    this.recent.remember(buf, off, pos, length, frame);
+    recent.remember(buf, off, pos, length, frame);
   }
 
   private anomalyCounts(): NonNullable<DirectionReassembler['anomalies']> {

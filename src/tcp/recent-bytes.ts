@@ -2,6 +2,12 @@
  * The last bytes delivered in one direction, copied, so that a retransmission of them can be
  * compared with what was delivered: the receiving host may keep either copy, and differing
  * bytes mean the analysis may not see what the endpoint saw.
+ *
+ * The copies are pooled over a connection table: a direction takes one at its first delivered
+ * byte and gives it back when its connection ends, so a capture of many short connections
+ * reuses a few rings instead of allocating (and collecting) 4 KiB per direction. Allocating a
+ * ring per direction cost about 0.2 s of CPU per GB of capture, much of it in the garbage
+ * collector (docs/decisions.d/tcp.md).
  */
 
 /**
@@ -12,43 +18,78 @@ export const RECENT_BYTES = 4096;
 /** Chunks whose frame is remembered, to name the frame of the first copy. */
 const RECENT_FRAMES = 32;
 
-/** A ring of the stream positions [end - length, end): position p is at ring[p % RECENT_BYTES]. */
+/** Where a retransmission first differs from the kept copy. */
+export interface RecentDifference {
+  /** Stream position of the first differing byte. */
+  offset: number;
+  /** Frame that delivered the kept byte; -1 when no longer known. */
+  frame: number;
+  /** Bytes of the retransmission that overlap the kept copy. */
+  compared: number;
+}
+
+/**
+ * A ring of the stream positions [end - length, end): position p is at
+ * ring[(p - base) % RECENT_BYTES].
+ */
 export class RecentBytes {
   private readonly ring = new Uint8Array(RECENT_BYTES);
-  private end = 0;
+  /** End position of the kept range (exclusive). */
+  end = 0;
   private length = 0;
-  /** Start position and frame of the chunks in the ring, oldest first. */
-  private readonly starts: number[] = [];
-  private readonly frames: number[] = [];
+  /**
+   * Position kept at ring[0]: the start of the contiguous range. A range that never grows past
+   * one segment then touches only the front of its ring, which keeps the rings of a thousand
+   * connections in fewer cache lines than writing wherever `p % RECENT_BYTES` falls.
+   */
+  private base = 0;
+  /** Start position and frame of the last RECENT_FRAMES chunks, a ring; `head` is the oldest. */
+  private readonly starts = new Float64Array(RECENT_FRAMES);
+  private readonly frames = new Float64Array(RECENT_FRAMES);
+  private head = 0;
+  private count = 0;
+
+  /** Forgets everything kept (the copy goes back to its pool). */
+  clear(): void {
+    this.end = 0;
+    this.length = 0;
+    this.base = 0;
+    this.head = 0;
+    this.count = 0;
+  }
 
   /** Keeps the tail of a delivered chunk: `buf[off, off + length)` is stream [pos, pos + length). */
   remember(buf: Uint8Array, off: number, pos: number, length: number, frame: number): void {
     // One contiguous range only: after a gap or a skip it starts again.
     if (pos !== this.end) {
       this.length = 0;
-      this.starts.length = 0;
-      this.frames.length = 0;
+      this.head = 0;
+      this.count = 0;
+      this.base = pos;
     }
-    const n = Math.min(length, RECENT_BYTES);
+    const n = length < RECENT_BYTES ? length : RECENT_BYTES;
     const first = pos + length - n;
-    let at = first % RECENT_BYTES;
-    let src = off + (length - n);
-    let left = n;
-    while (left > 0) {
-      const run = Math.min(left, RECENT_BYTES - at);
+    const at = (first - this.base) % RECENT_BYTES;
+    const src = off + (length - n);
+    const run = RECENT_BYTES - at;
+    if (n <= run) {
+      this.ring.set(buf.subarray(src, src + n), at);
+    } else {
       this.ring.set(buf.subarray(src, src + run), at);
-      src += run;
-      left -= run;
-      at = 0;
+      this.ring.set(buf.subarray(src + run, src + n), 0);
     }
     this.end = pos + length;
-    this.length = Math.min(RECENT_BYTES, this.length + n);
-    if (this.starts.length === RECENT_FRAMES) {
-      this.starts.shift();
-      this.frames.shift();
+    const kept = this.length + n;
+    this.length = kept < RECENT_BYTES ? kept : RECENT_BYTES;
+    let slot: number;
+    if (this.count === RECENT_FRAMES) {
+      slot = this.head;
+      this.head = (this.head + 1) % RECENT_FRAMES;
+    } else {
+      slot = (this.head + this.count++) % RECENT_FRAMES;
     }
-    this.starts.push(first);
-    this.frames.push(frame);
+    this.starts[slot] = first;
+    this.frames[slot] = frame;
   }
 
   /**
@@ -56,21 +97,49 @@ export class RecentBytes {
    * from the kept copy, with the frame that delivered the kept byte (-1 when no longer known)
    * and the number of bytes compared; null when the kept bytes all agree or none overlap.
    */
-  firstDifference(data: Uint8Array, dataOff: number, pos: number, upTo: number): { offset: number; frame: number; compared: number } | null {
+  firstDifference(data: Uint8Array, dataOff: number, pos: number, upTo: number): RecentDifference | null {
     const lo = Math.max(pos, this.end - this.length);
     const hi = Math.min(upTo, this.end);
-    const base = dataOff - pos;
+    const at = dataOff - pos;
     for (let p = lo; p < hi; p++) {
-      if (data[base + p] === this.ring[p % RECENT_BYTES]) continue;
+      if (data[at + p] === this.ring[(p - this.base) % RECENT_BYTES]) continue;
       let frame = -1;
-      for (let i = this.starts.length - 1; i >= 0; i--) {
-        if (this.starts[i]! <= p) {
-          frame = this.frames[i]!;
+      for (let i = this.count - 1; i >= 0; i--) {
+        const slot = (this.head + i) % RECENT_FRAMES;
+        if (this.starts[slot]! <= p) {
+          frame = this.frames[slot]!;
           break;
         }
       }
       return { offset: p, frame, compared: hi - lo };
     }
     return null;
+  }
+}
+
+/**
+ * The copies of one connection table: at most `max` in use at once (a direction finding none
+ * free does not compare its retransmissions), released ones kept for reuse. The pool never
+ * holds more rings than were in use at the busiest moment.
+ */
+export class RecentBytesPool {
+  private readonly free: RecentBytes[] = [];
+  /** Copies handed out and not yet released. */
+  inUse = 0;
+
+  constructor(readonly max: number) {}
+
+  /** A cleared copy, or null when `max` are in use. */
+  acquire(): RecentBytes | null {
+    if (this.inUse >= this.max) return null;
+    this.inUse++;
+    return this.free.pop() ?? new RecentBytes();
+  }
+
+  /** Gives a copy back; its bytes are forgotten. */
+  release(copy: RecentBytes): void {
+    this.inUse--;
+    copy.clear();
+    this.free.push(copy);
   }
 }

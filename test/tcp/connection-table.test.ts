@@ -126,6 +126,33 @@ describe('stream numbering follows Wireshark tcp.stream', () => {
     expect(h.conns[1]!.info).toMatchObject({ id: 1, ipVersion: 4, clientIp: '10.0.0.1', serverIp: '10.0.0.2' });
   });
 
+  test('addresses and sequence numbers above 2^31 are matched both ways and forgotten like others', () => {
+    const h = new Harness({ maxTombstones: 2 });
+    const server = { ip: 0xcb007105, port: 443 }; // 203.0.113.5
+    const clients = [0xc0a80001, 0xfffffffe, 0x80000000].map((ip, i) => ({ ip, port: 50000 + i }));
+    for (const client of clients) {
+      h.send(client, server, { seq: 0xfffffff0, flags: TCP_SYN });
+      h.send(server, client, { seq: 0x90000000, ack: 0xfffffff1, flags: TCP_SYN | TCP_ACK });
+      h.send(client, server, { seq: 0xfffffff1, ack: 0x90000001, payload: 'wrap-around', flags: TCP_ACK | TCP_PSH });
+      h.send(server, client, { seq: 0x90000001, ack: 0xfffffffc, payload: 'ok', flags: TCP_ACK | TCP_PSH });
+      h.send(client, server, { seq: 0xfffffffc, ack: 0x90000003, flags: TCP_FIN | TCP_ACK });
+      h.send(server, client, { seq: 0x90000003, ack: 0xfffffffd, flags: TCP_FIN | TCP_ACK });
+    }
+    expect(h.table.stats).toMatchObject({ connections: 3, live: 0 });
+    expect(h.conns.map((r) => [r.info.clientIp, r.info.serverIp, got(r, 0), got(r, 1), r.info.packets, r.ends])).toEqual([
+      ['192.168.0.1', '203.0.113.5', 'wrap-around', 'ok', 6, 1],
+      ['255.255.255.254', '203.0.113.5', 'wrap-around', 'ok', 6, 1],
+      ['128.0.0.0', '203.0.113.5', 'wrap-around', 'ok', 6, 1],
+    ]);
+    // The cap forgot the first connection (its 4-tuple was found and removed): a late ACK there
+    // starts a new stream, one on the last connection counts in it.
+    h.send(clients[2]!, server, { seq: 0xfffffffd, ack: 0x90000004, flags: TCP_ACK });
+    expect(h.table.stats.connections).toBe(3);
+    expect(h.conns[2]!.info.packets).toBe(7);
+    h.send(server, clients[0]!, { seq: 0x90000004, ack: 0xfffffffd, flags: TCP_ACK });
+    expect(h.table.stats.connections).toBe(4);
+  });
+
   test('many concurrent IPv4 connections are told apart', () => {
     const h = new Harness();
     for (let i = 0; i < 300; i++) h.send({ ip: 0x0a000100 + i, port: 30000 + i }, SERVER, { seq: i, flags: TCP_SYN });

@@ -165,6 +165,44 @@ describe('retransmissions of delivered bytes', () => {
     const f = h.send(third, SERVER, { seq: 3001, ack: 4001, payload: 'pQ', flags: DATA });
     expect(h.warnings).toEqual([{ frame: f, text: expect.stringContaining('TCP connection 2: retransmitted bytes') }]);
   });
+
+  test('a copy given back by an ended connection is reused empty: nothing of the old stream is compared or named', () => {
+    const h = new Harness({ maxRecentCopies: 1 });
+    h.handshake(100, 500);
+    h.c({ seq: 101, ack: 501, payload: 'abcdefgh', flags: DATA });
+    h.c({ seq: 109, ack: 501, flags: TCP_FIN | TCP_ACK });
+    h.s({ seq: 501, ack: 110, flags: TCP_FIN | TCP_ACK });
+    const other = { ...CLIENT, port: 40001 };
+    h.handshake(7000, 9000, other, SERVER);
+    const first = h.send(other, SERVER, { seq: 7001, ack: 9001, payload: 'xyz', flags: DATA });
+    h.send(other, SERVER, { seq: 7001, ack: 9001, payload: 'xyz', flags: DATA });
+    expect(h.warnings).toEqual([]);
+    const second = h.send(other, SERVER, { seq: 7001, ack: 9001, payload: 'xyZdefgh', flags: DATA });
+    expect(got(h.conns[1]!, 0)).toBe('xyzdefgh');
+    expect(h.warnings).toEqual([{
+      frame: second,
+      text: `TCP connection 1: retransmitted bytes in frame ${second} differ from the client bytes already delivered from frame ${first} ` +
+        'at stream offset 2 (3 overlapping bytes); the first copy is kept, the receiving host may have kept the other',
+    }]);
+  });
+
+  test('the frame named is the one that delivered the differing byte, among the last chunks of the copy', () => {
+    const h = opened();
+    const frames = ['ab', 'cd', 'ef'].map((payload, i) => h.c({ seq: 101 + 2 * i, ack: 501, payload, flags: DATA }));
+    const f = h.c({ seq: 101, ack: 501, payload: 'abcdEf', flags: DATA });
+    expect(h.warnings).toEqual([{ frame: f, text: expect.stringContaining(`from frame ${frames[2]} at stream offset 4 (6 overlapping bytes)`) }]);
+  });
+
+  test('past the last 32 chunks the frame of the first copy is no longer named, the bytes still compared', () => {
+    const h = opened();
+    for (let i = 0; i < 40; i++) h.c({ seq: 101 + i, ack: 501, payload: 'a', flags: DATA });
+    const f = h.c({ seq: 101, ack: 501, payload: 'b', flags: DATA });
+    expect(h.warnings).toEqual([{
+      frame: f,
+      text: `TCP connection 0: retransmitted bytes in frame ${f} differ from the client bytes already delivered ` +
+        'at stream offset 0 (1 overlapping bytes); the first copy is kept, the receiving host may have kept the other',
+    }]);
+  });
 });
 
 describe('a consumer skip far beyond the received bytes', () => {
