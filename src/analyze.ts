@@ -8,6 +8,7 @@ import { runPipeline, type Caps } from './pipeline.js';
 import type { TlsConnectionModel } from './tls/model.js';
 import { CertificateCache, TrustStore } from './x509/index.js';
 import { diagnoseConnection } from './diagnose/engine.js';
+import { CertificateInterner, peerFactsOf, type PeerFacts } from './diagnose/peer-facts.js';
 import { PEER_WINDOW, ServerPeers } from './diagnose/peer-selection.js';
 import { connectionReport } from './report/connection-report.js';
 import { reportSchema, type ConnectionReport, type Report } from './report/schema.js';
@@ -52,16 +53,16 @@ const serverKey = (m: TlsConnectionModel): string => `${m.tcp.serverIp}|${m.tcp.
 /** Connections to one server kept as cross-connection evidence while streaming: as many as analyze() gives before each. */
 const PEERS_PER_SERVER = PEER_WINDOW;
 /**
- * Peer models kept while streaming, over all servers: beyond it the least recently seen servers
- * are forgotten, so the evidence kept stays bounded however many servers the capture holds (a
- * model is 5-10 KB; with 16 per server and no bound, the 1 GB benchmark capture kept ~100 MB).
+ * Peers kept while streaming, over all servers: beyond it the least recently seen servers are
+ * forgotten, so the evidence kept stays bounded however many servers the capture holds. A peer
+ * is its PeerFacts (~200 bytes, certificates shared), no longer its model (5-10 KB).
  */
-const MAX_PEER_MODELS = 4096;
+const MAX_PEERS = 4096;
 
 /** Diagnoses one model and renders its report object. */
 async function reportOf(
   model: TlsConnectionModel,
-  peers: readonly TlsConnectionModel[],
+  peers: readonly PeerFacts[],
   trustStore: TrustStore,
   cache: CertificateCache,
   expectedHost: string | null,
@@ -97,7 +98,6 @@ function captureReport(summary: CaptureSummary, fileName: string | undefined): R
  */
 export async function analyze(input: CaptureInput, options: AnalyzeOptions = {}): Promise<Report> {
   const warnings = new WarningCollector(options.maxWarnings);
-  const models: TlsConnectionModel[] = [];
   let trust: TrustStore | null = null;
   const trustStore = (): TrustStore => (trust ??= trustStoreOf(options.trustStore));
   const cache = new CertificateCache();
@@ -114,29 +114,48 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
     payloadLess = [];
     for (const m of batch) connections.push(kept(await reportOf(m, [], trustStore(), cache, expectedHost, warnings.sink)));
   };
-  const summary = await runPipeline(input, (m) => (m.kind === 'no-payload' ? payloadLess : models).push(m), {
-    warn: warnings.sink,
-    caps: options.caps,
-    signal: options.signal,
-    onProgress: options.onProgress,
-    backpressure: () => (payloadLess.length >= PAYLOAD_LESS_BATCH ? reportPayloadLess() : undefined),
-  });
+  // Every connection is evidence for the others to its server: its PeerFacts (~260 bytes) are
+  // made when it ends, and its model (~5 KB) is let go as soon as it is reported.
+  const certificates = new CertificateInterner();
+  let ended: { facts: PeerFacts; model: TlsConnectionModel | null }[] = [];
+  const summary = await runPipeline(
+    input,
+    (m) => {
+      if (m.kind === 'no-payload') payloadLess.push(m);
+      else {
+        // The model waits for the end: its certificates become the shared copies (most
+        // connections repeat a few chains; ~0.9 KB of buffers per connection on the benchmark).
+        for (const c of m.certificates) for (let i = 0; i < c.chain.length; i++) c.chain[i] = certificates.intern(c.chain[i]!);
+        ended.push({ facts: peerFactsOf(m, certificates), model: m });
+      }
+    },
+    {
+      warn: warnings.sink,
+      caps: options.caps,
+      signal: options.signal,
+      onProgress: options.onProgress,
+        backpressure: () => (payloadLess.length >= PAYLOAD_LESS_BATCH ? reportPayloadLess() : undefined),
+    },
+  );
   await reportPayloadLess();
-  models.sort((a, b) => a.tcp.id - b.tcp.id);
-  const byServer = new Map<string, TlsConnectionModel[]>();
-  for (const m of models) {
-    const k = serverKey(m);
+  ended.sort((a, b) => a.facts.id - b.facts.id);
+  const byServer = new Map<string, PeerFacts[]>();
+  for (const { facts, model } of ended) {
+    const k = serverKey(model!);
     const list = byServer.get(k);
-    if (list) list.push(m);
-    else byServer.set(k, [m]);
+    if (list) list.push(facts);
+    else byServer.set(k, [facts]);
   }
   // Bounded evidence per connection: all the others would be quadratic per server.
   const peersByServer = new Map<string, ServerPeers>();
   for (const [k, list] of byServer) peersByServer.set(k, new ServerPeers(list));
-  for (const m of models) {
-    const peers = peersByServer.get(serverKey(m))!.peersOf(m);
+  for (const e of ended) {
+    const m = e.model!;
+    e.model = null;
+    const peers = peersByServer.get(serverKey(m))!.peersOf(e.facts);
     connections.push(kept(await reportOf(m, peers, trustStore(), cache, expectedHost, warnings.sink)));
   }
+  ended = [];
   connections.sort((a, b) => a.id - b.id);
   // Only the capture facts and warnings go through the schema here: connections are built field
   // by field to the schema by connectionReport, and parsing each one copied it (on a million
@@ -171,8 +190,9 @@ export async function* analyzeStream(input: CaptureInput, options: AnalyzeOption
   const trustStore = trustStoreOf(options.trustStore);
   const cache = new CertificateCache();
   const expectedHost = options.expectedHost ?? null;
-  const peersByServer = new Map<string, TlsConnectionModel[]>();
-  let peerModels = 0;
+  const peersByServer = new Map<string, PeerFacts[]>();
+  const certificates = new CertificateInterner();
+  let peerCount = 0;
   // A queue: taken slots are cleared at once, the array compacted now and then.
   let ready: (TlsConnectionModel | undefined)[] = [];
   let readyHead = 0;
@@ -239,19 +259,19 @@ export async function* analyzeStream(input: CaptureInput, options: AnalyzeOption
         const peers = peersByServer.get(k) ?? [];
         const report = await reportOf(m, peers, trustStore, cache, expectedHost, warnings.sink);
         if (m.kind === 'tls') {
-          peers.push(m);
-          peerModels++;
+          peers.push(peerFactsOf(m, certificates));
+          peerCount++;
           if (peers.length > PEERS_PER_SERVER) {
             peers.shift();
-            peerModels--;
+            peerCount--;
           }
           // Re-inserting keeps the Map in least-recently-seen order, oldest first.
           peersByServer.delete(k);
           peersByServer.set(k, peers);
-          while (peerModels > MAX_PEER_MODELS) {
+          while (peerCount > MAX_PEERS) {
             const [oldest, list] = peersByServer.entries().next().value!;
             peersByServer.delete(oldest);
-            peerModels -= list.length;
+            peerCount -= list.length;
           }
         }
         yield { kind: 'connection', connection: report };

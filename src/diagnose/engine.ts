@@ -9,7 +9,7 @@ import { withConnectionMemo } from './connection-memo.js';
 import { isTls13 } from './handshake-state.js';
 import { withHandshakeContext } from './handshake-evidence.js';
 import { isNotTls, outcomeOf } from './outcome.js';
-import { serverChainOf } from './peers.js';
+import type { PeerFacts } from './peer-facts.js';
 import { rank, toDiagnosis, type Ranked } from './rank.js';
 import { FALLBACK_CAUSES, RULES } from './rules/index.js';
 import type { ChainSource, Diagnosis, Hypothesis, Outcome, Rule, RuleContext } from './types.js';
@@ -22,8 +22,8 @@ export interface DiagnoseOptions {
   /** The host the client meant when it sent no server_name (e.g. it connected by IP). */
   expectedHost?: string | null;
   cache?: CertificateCache;
-  /** Other TLS connections of the capture to the same server ip:port, known so far. */
-  peers?: readonly TlsConnectionModel[];
+  /** Other TLS connections of the capture to the same server ip:port, known so far (what rules need of them). */
+  peers?: readonly PeerFacts[];
 }
 
 /** Capture time of a message as a Date (millisecond precision is plenty for validity windows). */
@@ -35,13 +35,14 @@ function dateOf(s: Pick<Seen, 'tsSec' | 'tsNsec'>): Date {
  * The verdict on a chain, or null when analyzeChain failed. A chain the cache has judged already
  * (most connections of a capture repeat a chain) is answered at once, without a promise.
  */
-function judge(chain: Uint8Array[], at: Date, host: string | null, purpose: 'server' | 'client', options: DiagnoseOptions): ChainVerdict | null | Promise<ChainVerdict | null> {
+function judge(chain: readonly Uint8Array[], at: Date, host: string | null, purpose: 'server' | 'client', options: DiagnoseOptions): ChainVerdict | null | Promise<ChainVerdict | null> {
   const cache = options.cache;
   let how: AnalyzeChainOptions;
   if (cache) {
     const withCache = { at, host, trustStore: options.trustStore, purpose, cache };
     try {
-      const known = cachedChainVerdict(chain, withCache);
+      // The x509 functions only read the chain (their parameter type is merely not readonly).
+      const known = cachedChainVerdict(chain as Uint8Array[], withCache);
       if (known) return known;
     } catch {
       return null;
@@ -50,7 +51,7 @@ function judge(chain: Uint8Array[], at: Date, host: string | null, purpose: 'ser
   } else {
     how = { at, host, trustStore: options.trustStore, purpose };
   }
-  return analyzeChain(chain, how).catch(() => {
+  return analyzeChain(chain as Uint8Array[], how).catch(() => {
     // analyzeChain reports problems as data; a throw is a bug there, and must not cost the
     // whole diagnosis: the rules then work without certificate facts.
     return null;
@@ -61,7 +62,6 @@ function judge(chain: Uint8Array[], at: Date, host: string | null, purpose: 'ser
 function serverChainFor(
   conn: TlsConnectionModel,
   host: string | null,
-  peers: readonly TlsConnectionModel[],
   options: DiagnoseOptions,
 ): ServerChain | null | Promise<ServerChain | null> {
   const msg = conn.certificates.find((c) => c.direction === 1 && c.chain.length > 0);
@@ -71,17 +71,15 @@ function serverChainFor(
   }
   if (!isTls13(conn) || conn.serverHello?.pskSelected) return null;
   const sni = (conn.secondClientHello ?? conn.clientHello)?.sni ?? null;
+  const peers = options.peers ?? [];
   for (let i = peers.length - 1; i >= 0; i--) {
     const p = peers[i]!;
-    // Most peers of a TLS 1.3 server show no certificate: the cheapest test first.
-    if (p.certificates.length === 0) continue;
-    if (((p.secondClientHello ?? p.clientHello)?.sni ?? null) !== sni) continue;
-    const chain = serverChainOf(p);
-    const pmsg = p.certificates.find((c) => c.direction === 1 && c.chain.length > 0);
-    if (!chain || !pmsg) continue;
+    const chain = p.serverChain;
+    const seen = p.serverChainSeen;
+    if (chain === null || seen === null || p.sni !== sni) continue;
     // Judged at this connection's time: validity is about when this client saw it.
-    const source: ChainSource = { connectionId: p.tcp.id, frame: pmsg.frame, borrowed: true };
-    return withSource(judge(chain, dateOf(conn.serverHello ?? pmsg), host, 'server', options), source);
+    const source: ChainSource = { connectionId: p.id, frame: seen.frame, borrowed: true };
+    return withSource(judge(chain, dateOf(conn.serverHello ?? seen), host, 'server', options), source);
   }
   return null;
 }
@@ -128,18 +126,25 @@ export async function diagnoseConnection(conn: TlsConnectionModel, options: Diag
 
 /** diagnoseConnection with an explicit rule list (for tests and embedders that add rules). */
 export async function diagnoseWith(rules: readonly Rule[], conn: TlsConnectionModel, options: DiagnoseOptions): Promise<Diagnosis> {
-  const peers = options.peers ?? [];
   const hello = conn.secondClientHello ?? conn.clientHello;
   const host = hello?.sni ?? options.expectedHost ?? null;
   // Awaited only when a chain is new to the cache: most connections need no promise at all.
-  const serverPending = isNotTls(conn) ? null : serverChainFor(conn, host, peers, options);
+  const serverPending = isNotTls(conn) ? null : serverChainFor(conn, host, options);
   const server = serverPending instanceof Promise ? await serverPending : serverPending;
   const clientMsg = conn.certificates.find((c) => c.direction === 0 && c.chain.length > 0);
   const clientPending = clientMsg ? judge(clientMsg.chain, dateOf(clientMsg), null, 'client', options) : null;
   const clientChain = clientPending instanceof Promise ? await clientPending : clientPending;
   // The outcome asks what the rules ask next (the abort): one memo for both.
   return withConnectionMemo(conn, () => {
-    const ctx: RuleContext = { conn, outcome: outcomeOf(conn), serverChain: server?.verdict ?? null, clientChain, host, peers, serverChainSource: server?.source ?? null };
+    const ctx: RuleContext = {
+      conn,
+      outcome: outcomeOf(conn),
+      serverChain: server?.verdict ?? null,
+      clientChain,
+      host,
+      peers: options.peers ?? [],
+      serverChainSource: server?.source ?? null,
+    };
     return rankedDiagnosis(ctx, rules);
   });
 }

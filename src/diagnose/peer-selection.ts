@@ -10,8 +10,7 @@
  * most {@link MAX_DISTINCT_VALUES} versions and suites.
  */
 import { createHash } from 'node:crypto';
-import type { TlsConnectionModel } from '../tls/model.js';
-import { serverChainOf } from './peers.js';
+import type { PeerFacts } from './peer-facts.js';
 
 /** Connections before and after (by id) given to each connection; analyzeStream keeps as many before. */
 export const PEER_WINDOW = 16;
@@ -48,11 +47,9 @@ class Positions<K> {
   }
 }
 
-const helloOf = (m: TlsConnectionModel) => m.secondClientHello ?? m.clientHello;
-
 /** The peers of every connection to one server. Build once per server, ask per connection. */
 export class ServerPeers {
-  private readonly position = new Map<TlsConnectionModel, number>();
+  private readonly position = new Map<PeerFacts, number>();
   /** Positions any connection may need: first per version, per suite, first accepted with server_name. */
   private readonly shared: number[];
   /** Last positions that sent a server chain, per server_name (null: none sent). */
@@ -63,27 +60,27 @@ export class ServerPeers {
   private readonly trustedFirstClients = new Map<string, { ip: string; position: number }[]>();
   private readonly leafKeys: (string | null)[];
 
-  /** @param models the connections to one server, in connection id order. */
-  constructor(private readonly models: readonly TlsConnectionModel[]) {
+  /** @param connections the connections to one server, in connection id order. */
+  constructor(private readonly connections: readonly PeerFacts[]) {
     const versions = new Positions<number>('first', MAX_DISTINCT_VALUES);
     const suites = new Positions<number>('first', MAX_DISTINCT_VALUES);
     const withSni: number[] = [];
-    this.leafKeys = models.map(leafKeyOf);
-    models.forEach((m, i) => {
+    this.leafKeys = connections.map(leafKeyOf);
+    connections.forEach((m, i) => {
       this.position.set(m, i);
-      const sh = m.serverHello;
-      if (sh !== null && !sh.helloRetryRequest) {
-        versions.add(sh.selectedVersion, i);
-        suites.add(sh.cipherSuite, i);
-        if (helloOf(m)?.sni && withSni.length < 2) withSni.push(i);
+      const sh = m.accepted;
+      if (sh !== null) {
+        versions.add(sh.version, i);
+        suites.add(sh.suite, i);
+        if (m.sni && withSni.length < 2) withSni.push(i);
       }
-      if (serverChainOf(m) !== null) this.chainBySni.add(helloOf(m)?.sni ?? null, i);
+      if (m.serverChain !== null) this.chainBySni.add(m.sni, i);
       const leaf = this.leafKeys[i];
-      if (leaf !== null && leaf !== undefined && m.handshakeComplete && m.encrypted[0].applicationData > 0) {
-        this.trustedByClient.add(`${leaf}|${m.tcp.clientIp}`, i);
+      if (leaf !== null && leaf !== undefined && m.clientUsedIt) {
+        this.trustedByClient.add(`${leaf}|${m.clientIp}`, i);
         const firsts = this.trustedFirstClients.get(leaf);
-        if (!firsts) this.trustedFirstClients.set(leaf, [{ ip: m.tcp.clientIp, position: i }]);
-        else if (firsts.length < 2 && firsts[0]!.ip !== m.tcp.clientIp) firsts.push({ ip: m.tcp.clientIp, position: i });
+        if (!firsts) this.trustedFirstClients.set(leaf, [{ ip: m.clientIp, position: i }]);
+        else if (firsts.length < 2 && firsts[0]!.ip !== m.clientIp) firsts.push({ ip: m.clientIp, position: i });
       }
     });
     const shared = new Set<number>(withSni);
@@ -91,27 +88,36 @@ export class ServerPeers {
     this.shared = [...shared];
   }
 
-  /** The peers of `model` (one of the models given), in connection id order, without `model` itself. */
-  peersOf(model: TlsConnectionModel): TlsConnectionModel[] {
-    const at = this.position.get(model);
-    if (at === undefined) throw new RangeError(`connection ${model.tcp.id} is not one of this server's`);
+  /** The peers of `connection` (one of those given), in connection id order, without itself. */
+  peersOf(connection: PeerFacts): PeerFacts[] {
+    const at = this.position.get(connection);
+    if (at === undefined) throw new RangeError(`connection ${connection.id} is not one of this server's`);
     const chosen = new Set<number>(this.shared);
     const from = Math.max(0, at - PEER_WINDOW);
-    const to = Math.min(this.models.length - 1, at + PEER_WINDOW);
+    const to = Math.min(this.connections.length - 1, at + PEER_WINDOW);
     for (let i = from; i <= to; i++) chosen.add(i);
-    for (const p of this.chainBySni.get(helloOf(model)?.sni ?? null)) chosen.add(p);
+    for (const p of this.chainBySni.get(connection.sni)) chosen.add(p);
     const leaf = this.leafKeys[at];
     if (leaf !== null && leaf !== undefined) {
-      for (const p of this.trustedByClient.get(`${leaf}|${model.tcp.clientIp}`)) chosen.add(p);
+      for (const p of this.trustedByClient.get(`${leaf}|${connection.clientIp}`)) chosen.add(p);
       for (const f of this.trustedFirstClients.get(leaf) ?? []) chosen.add(f.position);
     }
     chosen.delete(at);
-    return [...chosen].sort((a, b) => a - b).map((i) => this.models[i]!);
+    return [...chosen].sort((a, b) => a - b).map((i) => this.connections[i]!);
   }
 }
 
+/** Hashes of shared certificate copies (see CertificateInterner): each is hashed once. */
+const leafHashes = new WeakMap<Uint8Array, string>();
+
 /** SHA-256 of the server leaf certificate, the identity peersThatTrustedChain compares. */
-function leafKeyOf(m: TlsConnectionModel): string | null {
-  const leaf = serverChainOf(m)?.[0];
-  return leaf ? createHash('sha256').update(leaf).digest('hex') : null;
+function leafKeyOf(m: PeerFacts): string | null {
+  const leaf = m.serverChain?.[0];
+  if (!leaf) return null;
+  let hash = leafHashes.get(leaf);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(leaf).digest('hex');
+    leafHashes.set(leaf, hash);
+  }
+  return hash;
 }

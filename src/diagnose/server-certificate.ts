@@ -197,9 +197,9 @@ export function trustedElsewhere(ctx: RuleContext): { sameClient: number | null;
   const chain = serverChainOf(ctx.conn) ?? null;
   if (!chain) return { sameClient: null, otherClient: null };
   const peers = peersThatTrustedChain(ctx.peers, chain);
-  const same = peers.find((p) => p.tcp.clientIp === ctx.conn.tcp.clientIp);
-  const other = peers.find((p) => p.tcp.clientIp !== ctx.conn.tcp.clientIp);
-  return { sameClient: same?.tcp.id ?? null, otherClient: other?.tcp.id ?? null };
+  const same = peers.find((p) => p.clientIp === ctx.conn.tcp.clientIp);
+  const other = peers.find((p) => p.clientIp !== ctx.conn.tcp.clientIp);
+  return { sameClient: same?.id ?? null, otherClient: other?.id ?? null };
 }
 
 /** Date part of an ISO time: "2021-01-01". */

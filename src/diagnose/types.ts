@@ -4,6 +4,7 @@
  */
 import type { TlsConnectionModel } from '../tls/model.js';
 import type { ChainVerdict } from '../x509/index.js';
+import type { PeerFacts } from './peer-facts.js';
 
 /** Every cause the engine can name (DESIGN.md "Cause ids"); the order is the report's enum order. */
 export const CAUSE_IDS = [
@@ -92,7 +93,7 @@ export interface RuleContext {
   /** Host the client meant: SNI, else options.expectedHost. */
   host: string | null;
   /** Other TLS connections of the capture to the same server ip:port, known so far. */
-  peers: readonly TlsConnectionModel[];
+  peers: readonly PeerFacts[];
   /** Where `serverChain` came from; null when there is no server chain. */
   serverChainSource?: ChainSource | null;
 }

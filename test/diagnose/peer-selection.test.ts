@@ -1,5 +1,6 @@
 import { ServerPeers, PEER_WINDOW } from '../../src/diagnose/peer-selection.js';
 import { chosenSuites, negotiatedVersions, peersAcceptedWithSni, serverChainOf } from '../../src/diagnose/peers.js';
+import { peerFactsOf, type PeerFacts } from '../../src/diagnose/peer-facts.js';
 import { trustedElsewhere } from '../../src/diagnose/server-certificate.js';
 import type { TlsConnectionModel } from '../../src/tls/model.js';
 import { der } from '../x509/fixture-certificates.js';
@@ -40,51 +41,52 @@ function server(count: number, seed: number): TlsConnectionModel[] {
   return out;
 }
 
-const latestChainFor = (peers: readonly TlsConnectionModel[], sni: string | null): number | null => {
+const latestChainFor = (peers: readonly PeerFacts[], sni: string | null): number | null => {
   for (let i = peers.length - 1; i >= 0; i--) {
     const p = peers[i]!;
-    if (((p.secondClientHello ?? p.clientHello)?.sni ?? null) === sni && serverChainOf(p)) return p.tcp.id;
+    if (p.sni === sni && p.serverChain) return p.id;
   }
   return null;
 };
 
 describe('ServerPeers (bounded peers for analyze())', () => {
   const models = server(400, 7);
-  const selection = new ServerPeers(models);
+  const facts = models.map((m) => peerFactsOf(m));
+  const selection = new ServerPeers(facts);
 
   it('gives each connection a bounded set in id order, without itself', () => {
-    for (const m of models) {
+    for (const m of facts) {
       const peers = selection.peersOf(m);
       expect(peers).not.toContain(m);
-      expect(peers.map((p) => p.tcp.id)).toEqual([...peers.map((p) => p.tcp.id)].sort((a, b) => a - b));
+      expect(peers.map((p) => p.id)).toEqual([...peers.map((p) => p.id)].sort((a, b) => a - b));
       // The window, plus at most a few dozen connections chosen as evidence.
       expect(peers.length).toBeLessThanOrEqual(2 * PEER_WINDOW + 40);
     }
   });
 
   it('answers every peer question as the full list of other connections does', () => {
-    for (const m of models) {
-      const all = models.filter((p) => p !== m);
-      const some = selection.peersOf(m);
+    models.forEach((m, i) => {
+      const all = facts.filter((p) => p !== facts[i]);
+      const some = selection.peersOf(facts[i]!);
       const sni = (m.secondClientHello ?? m.clientHello)?.sni ?? null;
-      const full = { v: [...negotiatedVersions(all)], s: [...chosenSuites(all)], n: peersAcceptedWithSni(all)[0]?.tcp.id, c: latestChainFor(all, sni) };
-      const bounded = { v: [...negotiatedVersions(some)], s: [...chosenSuites(some)], n: peersAcceptedWithSni(some)[0]?.tcp.id, c: latestChainFor(some, sni) };
+      const full = { v: [...negotiatedVersions(all)], s: [...chosenSuites(all)], n: peersAcceptedWithSni(all)[0]?.id, c: latestChainFor(all, sni) };
+      const bounded = { v: [...negotiatedVersions(some)], s: [...chosenSuites(some)], n: peersAcceptedWithSni(some)[0]?.id, c: latestChainFor(some, sni) };
       expect({ id: m.tcp.id, ...bounded }).toEqual({ id: m.tcp.id, ...full });
       const untrusted = verdict([{ kind: 'untrusted', certIndex: 0, detail: 'not in the store' }]);
-      const ctx = (peers: readonly TlsConnectionModel[]) => ({ conn: m, outcome: 'failed' as const, serverChain: untrusted, clientChain: null, host: sni, peers, serverChainSource: null });
+      const ctx = (peers: readonly PeerFacts[]) => ({ conn: m, outcome: 'failed' as const, serverChain: untrusted, clientChain: null, host: sni, peers, serverChainSource: null });
       expect(trustedElsewhere(ctx(some))).toEqual(trustedElsewhere(ctx(all)));
-    }
+    });
   });
 
   it('leaves every diagnosis as the full list makes it', () => {
-    for (const m of models) {
+    models.forEach((m, i) => {
       const extra = serverChainOf(m) ? { serverChain: verdict([{ kind: 'untrusted', certIndex: 0, detail: 'not in the store' }]) } : {};
-      expect(diagnose(m, { ...extra, peers: selection.peersOf(m) })).toEqual(diagnose(m, { ...extra, peers: models.filter((p) => p !== m) }));
-    }
+      expect(diagnose(m, { ...extra, peers: selection.peersOf(facts[i]!) })).toEqual(diagnose(m, { ...extra, peers: models.filter((p) => p !== m) }));
+    });
   });
 
   it('stays linear on one server with many connections', () => {
-    const many = server(5_000, 11);
+    const many = server(5_000, 11).map((m) => peerFactsOf(m));
     const start = process.hrtime.bigint();
     const big = new ServerPeers(many);
     let total = 0;
@@ -96,6 +98,6 @@ describe('ServerPeers (bounded peers for analyze())', () => {
   });
 
   it('refuses a connection of another server', () => {
-    expect(() => selection.peersOf(server(1, 3)[0]!)).toThrow(RangeError);
+    expect(() => selection.peersOf(peerFactsOf(server(1, 3)[0]!))).toThrow(RangeError);
   });
 });

@@ -40,8 +40,8 @@ export const cipherSuiteMismatchRule: Rule = {
     if (disjoint) {
       whys.push(`the same server chose ${[...chosen.keys()].map(suiteText).join(', ')} for other hellos, none of which this client offers`);
       for (const [s, id] of chosen) {
-        const p = ctx.peers.find((x) => x.tcp.id === id)!;
-        evidence.push({ frame: p.serverHello!.frame, text: `frame ${p.serverHello!.frame}: the same server chose ${suiteText(s)} for another hello (connection ${id})` });
+        const frame = ctx.peers.find((x) => x.id === id)!.accepted!.frame;
+        evidence.push({ frame, text: `frame ${frame}: the same server chose ${suiteText(s)} for another hello (connection ${id})` });
       }
     } else if (overlap.length > 0) {
       confidence = confidence === 'high' ? 'medium' : 'low';

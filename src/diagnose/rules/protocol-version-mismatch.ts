@@ -15,8 +15,8 @@ function peerEvidence(ctx: RuleContext, offered: number[]): { evidence: Evidence
   const seen = negotiatedVersions(ctx.peers);
   const evidence: Evidence[] = [];
   for (const [v, id] of seen) {
-    const p = ctx.peers.find((x) => x.tcp.id === id)!;
-    evidence.push({ frame: p.serverHello!.frame, text: `frame ${p.serverHello!.frame}: the same server negotiated ${versionText(v)} with another hello (connection ${id})` });
+    const frame = ctx.peers.find((x) => x.id === id)!.accepted!.frame;
+    evidence.push({ frame, text: `frame ${frame}: the same server negotiated ${versionText(v)} with another hello (connection ${id})` });
   }
   const versions = [...seen.keys()];
   return { evidence, disjoint: versions.length > 0 && !versions.some((v) => offered.includes(v)), versions };

@@ -23,8 +23,7 @@ export const sniRequiredRule: Rule = {
       const evidence: Evidence[] = [clientHelloEvidence(refusal.hello), abortEvidence(refusal.abort)];
       const peer = accepted[0];
       if (peer) {
-        const h = peer.secondClientHello ?? peer.clientHello!;
-        evidence.push({ frame: peer.serverHello!.frame, text: `frame ${peer.serverHello!.frame}: the same server answered a hello with server_name ${h.sni} (connection ${peer.tcp.id}, ClientHello in frame ${h.frame})` });
+        evidence.push({ frame: peer.accepted.frame, text: `frame ${peer.accepted.frame}: the same server answered a hello with server_name ${peer.sni} (connection ${peer.id}, ClientHello in frame ${peer.helloFrame})` });
       }
       let confidence: Confidence | null = null;
       let why = '';
@@ -39,8 +38,8 @@ export const sniRequiredRule: Rule = {
         why = 'the server closed right after a ClientHello without server_name';
       }
       if (confidence) {
-        if (peer) why += `; the same server accepted a hello with server_name in connection ${peer.tcp.id}`;
-        const example = peer ? (peer.secondClientHello ?? peer.clientHello)?.sni : null;
+        if (peer) why += `; the same server accepted a hello with server_name in connection ${peer.id}`;
+        const example = peer ? peer.sni : null;
         out.push({
           cause: 'sni-required',
           abortedBy: 'server',

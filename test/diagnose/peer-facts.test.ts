@@ -1,0 +1,80 @@
+/** PeerFacts: what another connection contributes as evidence, kept instead of its model. */
+import { CertificateInterner, peerFactsOf } from '../../src/diagnose/peer-facts.js';
+import { der } from '../x509/fixture-certificates.js';
+import { ModelBuilder } from './model-builder.js';
+
+const LEAF = der('leaf-valid');
+const OTHER = der('leaf-ec');
+
+describe('peerFactsOf', () => {
+  test('keeps the answered hello, its name and frame, the server chain and whether the client used the connection', () => {
+    const m = new ModelBuilder({ id: 9, clientIp: '192.0.2.7' })
+      .clientHello(4, 0, { sni: 'www.example.test' })
+      .serverHello(6, 0.01, { selectedVersion: 0x0303, cipherSuite: 0xc02f })
+      .certificate('server', 7, 0.02, [LEAF])
+      .complete(10)
+      .appData('client', 11, 0.03)
+      .build();
+    const f = peerFactsOf(m);
+    expect(f).toEqual({
+      id: 9,
+      clientIp: '192.0.2.7',
+      accepted: { frame: 6, version: 0x0303, suite: 0xc02f },
+      sni: 'www.example.test',
+      helloFrame: 4,
+      serverChain: [LEAF],
+      serverChainSeen: { frame: 7, tsSec: m.certificates[0]!.tsSec, tsNsec: m.certificates[0]!.tsNsec },
+      clientUsedIt: true,
+    });
+    expect(Object.isFrozen(f)).toBe(true);
+  });
+
+  test('a refused hello has no accepted answer, no chain, and was not used', () => {
+    const m = new ModelBuilder({ id: 2 }).clientHello(4, 0, { sni: null }).alert('server', 5, 0.01, 2, 40).fin('server', 6, 0.02).build();
+    expect(peerFactsOf(m)).toMatchObject({ accepted: null, sni: null, helloFrame: 4, serverChain: null, serverChainSeen: null, clientUsedIt: false });
+  });
+
+  test('an empty server Certificate message is no chain; a completed handshake without client data was not used', () => {
+    const m = new ModelBuilder().clientHello(4, 0).serverHello(6, 0.01).certificate('server', 7, 0.01, []).complete(9).build();
+    expect(peerFactsOf(m)).toMatchObject({ serverChain: null, serverChainSeen: null, clientUsedIt: false });
+  });
+});
+
+describe('CertificateInterner', () => {
+  test('equal certificates become one copy that no longer holds the buffer they were read from', () => {
+    const interner = new CertificateInterner();
+    const record = new Uint8Array(LEAF.length + 100);
+    record.set(LEAF, 50);
+    const view = record.subarray(50, 50 + LEAF.length);
+    const a = interner.intern(view);
+    const b = interner.intern(LEAF.slice());
+    expect(a).toBe(b);
+    expect(a).toEqual(LEAF);
+    expect(a.buffer.byteLength).toBe(LEAF.length);
+    expect(interner.intern(OTHER)).not.toBe(a);
+  });
+
+  test('bytes that differ only before the compared tail stay apart', () => {
+    const interner = new CertificateInterner();
+    const changed = LEAF.slice();
+    changed[10] = changed[10]! ^ 0xff;
+    expect(interner.intern(changed)).not.toBe(interner.intern(LEAF));
+    expect(interner.intern(changed)).toEqual(changed);
+  });
+
+  test('past its bound it starts over and still answers equal bytes', () => {
+    const interner = new CertificateInterner(1);
+    const a = interner.intern(LEAF);
+    interner.intern(OTHER);
+    const again = interner.intern(LEAF);
+    expect(again).toEqual(a);
+    expect(again).not.toBe(a);
+  });
+
+  test('facts built with an interner share the chain copies', () => {
+    const interner = new CertificateInterner();
+    const build = (id: number) => new ModelBuilder({ id }).clientHello(4, 0).serverHello(6, 0.01).certificate('server', 7, 0.01, [LEAF.slice()]).build();
+    const [x, y] = [peerFactsOf(build(1), interner), peerFactsOf(build(2), interner)];
+    expect(x.serverChain![0]).toBe(y.serverChain![0]);
+  });
+});
