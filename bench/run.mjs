@@ -7,8 +7,10 @@
 //
 //   node bench/run.mjs [--sizes 1000] [--with-4gb] [--runs 3] [--tshark-runs 1]
 //                      [--formats pcap,pcapng] [--stages cat,reassembly,tls-decode,ndjson,json,tshark]
-//                      [--many 1000000] [--json results.json]
+//                      [--many 1000000] [--json results.json] [--jobs 1,2]
 //
+// --jobs: the ndjson and json stages run once per value (`--jobs N`: one capture split by flow
+// over N worker threads, src/parallel/), named ndjson-j1, ndjson-j2 ... (default: 1 and the cores).
 // --with-4gb adds the 4000 MB captures (slow: minutes per stage); --many N adds a capture of N
 // short connections (bench/make-many-connections.mjs) timed in ndjson mode only.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -33,6 +35,9 @@ const formats = opt('--formats', 'pcap,pcapng').split(',');
 const stages = opt('--stages', 'cat,reassembly,tls-decode,ndjson,json,tshark').split(',');
 const many = opt('--many', null);
 const jsonOut = opt('--json', null);
+const jobsList = opt('--jobs', [...new Set([1, cpus().length])].join(',')).split(',').map(Number);
+/** ndjson and json once per --jobs value. */
+const withJobs = (list) => list.flatMap((s) => (s === 'ndjson' || s === 'json' ? jobsList.map((j) => `${s}-j${j}`) : [s]));
 const makeCapture = resolve(root, '../shared/bench/make-capture');
 const cache = join(here, '.cache');
 mkdirSync(cache, { recursive: true });
@@ -78,6 +83,7 @@ const commands = {
   'tls-decode': (f) => ['node', [join(here, 'tls-decode.mjs'), f]],
   ndjson: (f) => ['node', [main, '--quiet', '--format', 'ndjson', f]],
   json: (f) => ['node', [main, '--quiet', '--format', 'json', f]],
+  ...Object.fromEntries(jobsList.flatMap((j) => ['ndjson', 'json'].map((fmt) => [`${fmt}-j${j}`, (f) => ['node', [main, '--quiet', '--format', fmt, '--jobs', String(j), f]]]))),
   // What our analysis covers, asked of tshark: every handshake message, alert and certificate.
   tshark: (f) => ['tshark', ['-r', f, '-n', '-Y', 'tls.handshake or tls.alert_message', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream',
     '-e', 'tls.handshake.type', '-e', 'tls.handshake.extensions_server_name', '-e', 'tls.alert_message.desc', '-e', 'x509sat.printableString']],
@@ -92,8 +98,8 @@ console.log(`# ${new Date().toISOString()}  ${cpus().length} x ${cpus()[0]?.mode
 console.log(`# load average at start: ${load()}`);
 const all = [];
 const targets = [];
-for (const size of sizes) for (const format of formats) targets.push(() => ({ name: `${size} MB ${format}`, ...capture(size, format), stages }));
-if (many) targets.push(() => ({ name: `${many} short connections`, ...manyCapture(Number(many)), stages: ['cat', 'ndjson'] }));
+for (const size of sizes) for (const format of formats) targets.push(() => ({ name: `${size} MB ${format}`, ...capture(size, format), stages: withJobs(stages) }));
+if (many) targets.push(() => ({ name: `${many} short connections`, ...manyCapture(Number(many)), stages: withJobs(['cat', 'ndjson']) }));
 for (const make of targets) {
   const t = make();
   const bytes = statSync(t.file).size;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { CaptureInput, CaptureSummary } from './capture/packet.js';
-import { runPipeline, type Caps } from './pipeline.js';
+import { runPipeline, type Caps, type ShardOptions } from './pipeline.js';
 import type { TlsConnectionModel } from './tls/model.js';
 import { CertificateCache, TrustStore } from './x509/index.js';
 import { diagnoseConnection } from './diagnose/engine.js';
@@ -36,6 +36,8 @@ export interface AnalyzeOptions {
   fileName?: string;
   /** Called after each read with the input bytes consumed so far (for a progress display). */
   onProgress?: (bytesRead: number) => void;
+  /** Analyze only one shard of the capture's flows, numbered as in the whole capture (see runPipeline's `shard`). */
+  shard?: ShardOptions;
 }
 
 /** Reads a PEM bundle file into a trust store (what `--trust-store` does). */
@@ -134,7 +136,8 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
       caps: options.caps,
       signal: options.signal,
       onProgress: options.onProgress,
-        backpressure: () => (payloadLess.length >= PAYLOAD_LESS_BATCH ? reportPayloadLess() : undefined),
+      shard: options.shard,
+      backpressure: () => (payloadLess.length >= PAYLOAD_LESS_BATCH ? reportPayloadLess() : undefined),
     },
   );
   await reportPayloadLess();
@@ -224,7 +227,7 @@ export async function* analyzeStream(input: CaptureInput, options: AnalyzeOption
       ready.push(m);
       wake?.();
     },
-    { warn: warnings.sink, caps: options.caps, signal: stop.signal, onProgress: options.onProgress, backpressure },
+    { warn: warnings.sink, caps: options.caps, signal: stop.signal, onProgress: options.onProgress, backpressure, shard: options.shard },
   ).then(
     (s) => {
       summary = s;

@@ -11,6 +11,10 @@ import { ConnectionTable, type TcpOptions } from './tcp/connection-table.js';
 import { createTlsConsumer } from './tls/connection-decoder.js';
 import type { TlsConnectionModel } from './tls/model.js';
 import type { WarningSink } from './report/warning.js';
+import { shardOf } from './parallel/shard-key.js';
+import type { ShardOptions } from './parallel/numbering.js';
+
+export type { ShardOptions, ShardNumbering } from './parallel/numbering.js';
 
 /** Limits on what one analysis may hold; what a cap cuts becomes a warning. */
 export interface Caps {
@@ -45,7 +49,18 @@ export interface PipelineOptions {
   onProgress?: (bytesRead: number) => void;
   /** Holds reading back while the returned promise is pending (see readCapture's `backpressure`). */
   backpressure?: () => Promise<void> | void;
+  /**
+   * Keep only one shard of the capture's TCP flows (one capture split over worker threads, see
+   * src/parallel/): every packet is still read and decoded, so IP fragments and ICMP-quoted
+   * headers are put together first, then only the segments of this shard (src/parallel/shard-key.ts)
+   * go on. Connection ids, in the models and in warnings, are the whole capture's (see
+   * {@link ShardOptions.numbering}); packet-level warnings (reader, decoder) are kept by shard 0 only.
+   */
+  shard?: ShardOptions;
 }
+
+/** Shard-held connections beyond which reading waits for their global ids (the other shards to catch up). */
+const MAX_UNNUMBERED = 4096;
 
 /**
  * Reads a capture and calls `onConnection` with each connection's model when it ends (in the
@@ -57,36 +72,143 @@ export async function runPipeline(
   options: PipelineOptions,
 ): Promise<CaptureSummary> {
   const caps = options.caps ?? {};
-  const decoder = new PacketDecoder({ warn: options.warn, maxFragmentBytes: caps.maxFragmentBytes });
+  const shard = options.shard;
+  const numbered = shard ? new NumberedOutput(shard, options.warn, onConnection, options.signal) : null;
+  const warn = numbered ? numbered.warn : options.warn;
+  // Every shard reads and decodes every packet: only one of them reports what is wrong with packets.
+  const packetWarn: WarningSink = shard && shard.index !== 0 ? () => {} : warn;
+  const decoder = new PacketDecoder({ warn: packetWarn, maxFragmentBytes: caps.maxFragmentBytes });
   // What the TLS layer could not decode (malformed messages, caps reached) belongs in the
   // report's warnings too, where a reader of a damaged capture looks first.
-  const onEnd = (model: TlsConnectionModel): void => {
+  const emit = (model: TlsConnectionModel): void => {
     for (const p of model.problems) options.warn(p.frame, `connection ${model.tcp.id}: ${p.text}`);
     onConnection(model);
   };
+  const onEnd = numbered ? numbered.ended : emit;
   const table = new ConnectionTable(
     (info, control) => createTlsConsumer(info, control, { onEnd, maxHandshakeBytes: caps.maxHandshakeBytes }),
     {
-      warn: options.warn,
+      warn,
       maxPendingBytesPerDirection: caps.maxPendingBytesPerDirection,
       maxPendingBytesTotal: caps.maxPendingBytesTotal,
       maxLiveConnections: caps.maxLiveConnections,
     },
   );
   const segment = newTcpSegment();
+  let onPacket: (packet: CapturedPacket) => void;
+  let backpressure = options.backpressure;
+  if (shard && numbered) {
+    const { index, count, numbering } = shard;
+    let opened = 0;
+    let lastFrame = 0;
+    onPacket = (packet) => {
+      lastFrame = packet.frame;
+      if (!decoder.decode(packet, segment) || shardOf(segment, count) !== index) return;
+      if (segment.quoted) table.quoted(segment);
+      else table.segment(segment);
+      // A segment opens at most one connection, numbered next by the table.
+      if (table.stats.connections !== opened) {
+        opened++;
+        numbering.opened(segment.frame);
+      }
+    };
+    backpressure = async () => {
+      numbering.passed(lastFrame);
+      await numbered.release(MAX_UNNUMBERED);
+      await options.backpressure?.();
+    };
+  } else {
+    onPacket = (packet) => {
+      if (decoder.decode(packet, segment)) { if (segment.quoted) table.quoted(segment); else table.segment(segment); }
+    };
+  }
   const summary = await readCapture(
     input,
-    {
-      onPacket(packet: CapturedPacket) {
-        if (decoder.decode(packet, segment)) { if (segment.quoted) table.quoted(segment); else table.segment(segment); }
-      },
-    },
-    { warn: options.warn, signal: options.signal, onProgress: options.onProgress, backpressure: options.backpressure },
+    { onPacket },
+    { warn: packetWarn, signal: options.signal, onProgress: options.onProgress, backpressure },
   );
+  shard?.numbering.passed(Infinity);
   while (!table.finishSome(FINISH_BATCH)) {
     options.signal?.throwIfAborted();
+    await numbered?.release(MAX_UNNUMBERED);
     await options.backpressure?.();
   }
   decoder.finish();
+  await numbered?.release(0);
   return summary;
+}
+
+type Held =
+  | { model: TlsConnectionModel; frame: 0; text: ''; local: number }
+  | { model: null; frame: number | null; text: string; local: number };
+
+/** `TCP connection N: ...`: the reassembler's warnings name the connection by the table's id. */
+const TCP_WARNING = /^TCP connection (\d+):/;
+
+/**
+ * A shard's output held back until the global ids it names are known: ended connections and
+ * warnings, in one queue so that they keep the order they were made in.
+ */
+class NumberedOutput {
+  private queue: Held[] = [];
+  private head = 0;
+
+  constructor(
+    private readonly shard: ShardOptions,
+    private readonly out: WarningSink,
+    private readonly onConnection: (model: TlsConnectionModel) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
+
+  readonly warn: WarningSink = (frame, text) => {
+    const m = TCP_WARNING.exec(text);
+    this.queue.push({ model: null, frame, text, local: m ? Number(m[1]) : -1 });
+    this.drain();
+  };
+
+  readonly ended = (model: TlsConnectionModel): void => {
+    this.queue.push({ model, frame: 0, text: '', local: model.tcp.id });
+    this.drain();
+  };
+
+  /** Waits until at most `max` items are held (0: until all are out). */
+  async release(max: number): Promise<void> {
+    this.drain();
+    while (this.queue.length - this.head > max) {
+      await this.shard.numbering.changed();
+      // Ids that will never come (another shard failed): the waiting one is woken to stop.
+      this.signal?.throwIfAborted();
+      this.drain();
+    }
+  }
+
+  /** Hands on, in order, every held item whose ids are known. */
+  private drain(): void {
+    const numbering = this.shard.numbering;
+    const q = this.queue;
+    while (this.head < q.length) {
+      const item = q[this.head]!;
+      let id = -1;
+      if (item.local >= 0) {
+        const g = numbering.globalId(item.local);
+        if (g === undefined) break;
+        id = g;
+      }
+      q[this.head++] = undefined as unknown as Held;
+      if (item.model !== null) {
+        item.model.tcp.id = id;
+        for (const p of item.model.problems) this.out(p.frame, `connection ${id}: ${p.text}`);
+        this.onConnection(item.model);
+      } else {
+        this.out(item.frame, id < 0 ? item.text : `TCP connection ${id}:${item.text.slice(item.text.indexOf(':') + 1)}`);
+      }
+    }
+    if (this.head === q.length) {
+      q.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= q.length) {
+      this.queue = q.slice(this.head);
+      this.head = 0;
+    }
+  }
 }

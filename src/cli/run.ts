@@ -8,7 +8,9 @@ import { loadTrustStore } from '../analyze.js';
 import type { TrustStore } from '../x509/index.js';
 import type { Report } from '../report/schema.js';
 import { parseArgs, UsageError, USAGE } from './args.js';
-import { analyzeFile, inputSize, oneLine, type FileTask } from './analyze-file.js';
+import { inputSize, oneLine, type FileTask } from './analyze-file.js';
+import { analyzeFileInOrder } from '../parallel/ordered-file.js';
+import { analyzeInShards } from '../parallel/shard-run.js';
 import { runOrdered, WorkerPool, type FileRunner } from './parallel.js';
 import { createProgress } from './progress.js';
 import { writeJsonReport, writeJsonReports } from './json-output.js';
@@ -16,7 +18,7 @@ import { writeJsonReport, writeJsonReports } from './json-output.js';
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
   /** Where reports go; `write` returning false and a 'drain' event (a Node stream) pause the analysis. */
-  stdout: { write(s: string): unknown; isTTY?: boolean; once?(event: 'drain', listener: () => void): unknown };
+  stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean; once?(event: 'drain', listener: () => void): unknown };
   stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   /** Version text for --version. */
   version: string;
@@ -32,7 +34,7 @@ export interface CliIo {
  * returns a promise when stdout is full (a pipe read slowly): waiting for it keeps what is not
  * written yet from piling up in memory.
  */
-function bufferedWriter(out: CliIo['stdout']): { write(s: string): Promise<void> | undefined; flush(): void } {
+function bufferedWriter(out: CliIo['stdout']): { write(s: string): Promise<void> | undefined; writeBytes(b: Uint8Array): void; flush(): void } {
   let buf = '';
   return {
     write(s: string) {
@@ -43,11 +45,41 @@ function bufferedWriter(out: CliIo['stdout']): { write(s: string): Promise<void>
       if (accepted !== false || !out.once) return undefined;
       return new Promise<void>((resolve) => out.once!('drain', resolve));
     },
+    /** Bytes already encoded (ndjson lines from shards) go out as they are, after what is buffered. */
+    writeBytes(b: Uint8Array) {
+      if (buf) out.write(buf);
+      buf = '';
+      out.write(b);
+    },
     flush() {
       if (buf) out.write(buf);
       buf = '';
     },
   };
+}
+
+/**
+ * Cores from which one file is split over threads without --jobs. Each shard pays for its own
+ * module loading, root certificates, read + decode of the whole file (~1.0 s CPU on the 1 GB
+ * bench capture) and its isolate's background JIT and GC (~1.1 s, on V8's helper threads), while
+ * the analysis it takes over is ~1.5 s in all: on 2 cores, 2 shards take ~7.2 s CPU against ~4.5
+ * s for one thread, and no less wall time (docs/decisions.d/shard.md).
+ */
+export const SHARD_MIN_CORES = 4;
+
+/**
+ * Most shards without --jobs: every shard reads and decodes the whole file, so beyond a few
+ * that duplicated work outgrows what splitting the analysis saves.
+ */
+export const MAX_DEFAULT_SHARDS = 4;
+
+/**
+ * Shards for one regular file when --jobs is not given: 1 below SHARD_MIN_CORES, else one per
+ * two cores (a shard keeps about one core busy with its JavaScript and another part-time with
+ * its isolate's GC and JIT threads), up to MAX_DEFAULT_SHARDS.
+ */
+export function shardsByDefault(cores: number): number {
+  return cores >= SHARD_MIN_CORES ? Math.min(Math.floor(cores / 2), MAX_DEFAULT_SHARDS) : 1;
 }
 
 /** Runs the CLI; resolves to the exit status (0, 1 or 2). */
@@ -102,10 +134,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   const out = bufferedWriter(io.stdout);
 
-  // Worker threads pay off only for several files; stdin is read in this thread.
-  const jobs = Math.min(opts.jobs ?? availableParallelism(), tasks.length);
+  // Several files: one worker thread per file at a time. One regular file: split by flow over
+  // threads (src/parallel/) when --jobs asks for it, or by default on machines with enough
+  // cores (shardsByDefault). stdin, and --jobs 1, are read in this thread.
+  const cores = opts.jobs ?? availableParallelism();
+  const shards = several || sizes[0] === null || io.workerScript === undefined ? 1 : opts.jobs ?? shardsByDefault(cores);
+  const jobs = Math.min(cores, tasks.length);
   const pool = jobs > 1 && io.workerScript !== undefined ? new WorkerPool(io.workerScript) : null;
-  const inThread: FileRunner = (task, events) => analyzeFile(task, events, io.stdin, trustStore);
+  const inThread: FileRunner =
+    shards > 1
+      ? (task, events) => analyzeInShards(task, events, { shards, workerScript: io.workerScript!, trustStore, writeBytes: out.writeBytes })
+      : (task, events) => analyzeFileInOrder(task, events, io.stdin, trustStore);
   const run: FileRunner = pool ? (task, events) => (task.input === '-' ? inThread(task, events) : pool.run(task, events)) : inThread;
 
   let status = 0;
