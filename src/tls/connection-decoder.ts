@@ -150,6 +150,21 @@ interface RecordState {
   mac: number;
 }
 
+/**
+ * A direction's {@link RecordState}, made by a constructor rather than a literal: it lives as
+ * long as its connection, and a literal's allocation site, once V8 decided to pretenure it,
+ * deoptimized the code it was inlined into (see SeenMessage).
+ */
+class RecordSlot implements RecordState {
+  contentType = 0;
+  version = 0;
+  length = 0;
+  remaining = 0;
+  action: BodyAction = 'skip';
+  padding = 0;
+  mac = 0;
+}
+
 /** Refills a direction's record slot for a new record. */
 function fillRecord(rec: RecordState, contentType: number, version: number, length: number, action: BodyAction, padding: number, mac: number): RecordState {
   rec.contentType = contentType;
@@ -184,6 +199,26 @@ interface PendingShortRecord {
  */
 type DirectionMode = 'detect' | 'tls' | 'sslv2' | 'preamble' | 'stopped';
 
+/**
+ * A {@link MessageModel} made by a constructor rather than a literal: the same fields in the
+ * same order, but no allocation site. Messages live as long as their connection, so V8
+ * decided to pretenure the literal's site once connections had lived a while, which
+ * deoptimized every method the literal was inlined into (most of the decoder).
+ */
+class SeenMessage implements MessageModel {
+  constructor(
+    public direction: Direction,
+    public frame: number,
+    public tsSec: number,
+    public tsNsec: number,
+    public type: number,
+    public length: number,
+  ) {}
+}
+
+/** The {@link HandshakeContext} of the message being parsed (see TlsConnectionDecoder.context). */
+const PARSE_CONTEXT: HandshakeContext = { version: null, cipherSuite: null, tls13: false, maxCertificates: DEFAULT_MAX_CERTIFICATES, bodyOwned: false };
+
 /** A probe with nothing kept (shared: a probe is replaced, never written to). */
 const NO_PROBE = new Uint8Array(0);
 
@@ -203,7 +238,7 @@ class DirectionState implements HandshakeSink {
   /** The record under way: `slot` while one is, else null. */
   record: RecordState | null = null;
   /** The one RecordState of this direction, refilled by each record (never held past its record's end). */
-  readonly slot: RecordState = { contentType: 0, version: 0, length: 0, remaining: 0, action: 'skip', padding: 0, mac: 0 };
+  readonly slot: RecordState = new RecordSlot();
   /** Version of the last record header (-1 before any): only a new one is looked up. */
   lastRecordVersion = -1;
   /** Alert bodies, made on first need. */
@@ -331,20 +366,37 @@ export class TlsConnectionDecoder implements StreamConsumer {
     this.maxEvents = options.maxEvents ?? DEFAULT_MAX_EVENTS;
   }
 
+  /*
+   * The state is made by start() (first byte or event) and startModel() (end of a connection
+   * without any), never by these getters: code that may allocate the model's literals, when
+   * inlined into every hot method, made all of them depend on those literals' allocation
+   * sites, and V8's pretenuring decision for them (taken once connections had lived long
+   * enough) deoptimized the whole decoder for recompilation (docs/decisions.md).
+   */
   private get model(): TlsConnectionModel {
-    return this.modelState ?? (this.modelState = newConnectionModel(this.info));
+    return this.modelState!;
   }
 
   private get dirs(): [DirectionState, DirectionState] {
-    if (this.dirState !== null) return this.dirState;
+    return this.dirState!;
+  }
+
+  /** Makes the decoding state at the connection's first byte or event. */
+  private start(): void {
+    this.startModel();
     const maxBytes = this.maxHandshakeBytes;
-    return (this.dirState = [new DirectionState(this, 0, maxBytes), new DirectionState(this, 1, maxBytes)]);
+    this.dirState = [new DirectionState(this, 0, maxBytes), new DirectionState(this, 1, maxBytes)];
+  }
+
+  private startModel(): void {
+    if (this.modelState === null) this.modelState = newConnectionModel(this.info);
   }
 
   // ---------------------------------------------------------------- StreamConsumer
 
   data(direction: Direction, bytes: Uint8Array, offset: number, length: number, frame: number, tsSec: number, tsNsec: number): void {
     if (length <= 0 || this.ended) return;
+    if (this.dirState === null) this.start();
     const d = this.dirs[direction];
     if (d.mode === 'stopped') {
       this.control.skip(direction, SKIP_ALL);
@@ -374,6 +426,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
 
   gap(direction: Direction, missingBytes: number, frame: number): void {
     if (this.ended) return;
+    if (this.dirState === null) this.start();
     const d = this.dirs[direction];
     this.model.gaps.push({ direction, frame, bytes: missingBytes });
     // The reassembler reports bytes a snaplen cut off right after delivering the captured part
@@ -429,24 +482,40 @@ export class TlsConnectionDecoder implements StreamConsumer {
    * after a client's TLS 1.3 flight, answered by the client's RST), not two-byte data.
    */
   private settleTrailingRun(direction: Direction, info: TcpConnectionInfo): void {
-    const run = (this.dirs[direction].shortRun ?? []).filter((p) => !p.settled);
-    if (run.length === 0 || !run.every((p) => p.length === UNPADDED_ALERT_RECORD || !p.afterCompletion)) return;
-    const first = run[0]!.frame;
-    if (!info.closes.some((c) => c.direction !== direction && c.frame >= first)) return;
-    for (const p of run) this.settleShortRecordAsAlert(direction, p);
+    // Loops, not filter / every / some: this runs at the end of every connection.
+    const run = this.dirs[direction].shortRun;
+    if (run === null) return;
+    let first = -1;
+    for (let i = 0; i < run.length; i++) {
+      const p = run[i]!;
+      if (p.settled) continue;
+      if (p.length !== UNPADDED_ALERT_RECORD && p.afterCompletion) return;
+      if (first < 0) first = p.frame;
+    }
+    if (first < 0) return;
+    let closedAfter = false;
+    for (let i = 0; i < info.closes.length; i++) {
+      const c = info.closes[i]!;
+      if (c.direction !== direction && c.frame >= first) closedAfter = true;
+    }
+    if (!closedAfter) return;
+    for (let i = 0; i < run.length; i++) if (!run[i]!.settled) this.settleShortRecordAsAlert(direction, run[i]!);
   }
 
   end(info: TcpConnectionInfo): void {
     if (this.ended) return;
     this.ended = true;
+    this.startModel();
     this.model.tcp = info;
     if (this.dirState === null) {
       // No byte, no gap: nothing was decoded, the model stays 'no-payload'.
       this.options.onEnd(this.model);
       return;
     }
-    for (const direction of [0, 1] as const) this.settleTrailingRun(direction, info);
-    for (const direction of [0, 1] as const) {
+    this.settleTrailingRun(0, info);
+    this.settleTrailingRun(1, info);
+    for (let i = 0; i < 2; i++) {
+      const direction = i as Direction;
       const d = this.dirs[direction];
       d.pendingShort = null;
       d.shortRun = null;
@@ -466,7 +535,8 @@ export class TlsConnectionDecoder implements StreamConsumer {
       this.model.notTls = { lookedLike: this.plainAnswer.lookedLike, direction: 1, frame: this.plainAnswer.frame };
     }
     this.preamble = null;
-    for (const direction of [0, 1] as const) {
+    for (let i = 0; i < 2; i++) {
+      const direction = i as Direction;
       const d = this.dirs[direction];
       // Picked up mid-connection and no record header found in the segments seen.
       if (d.mode === 'detect' && d.firstBytes && !this.model.notTls) {
@@ -861,11 +931,17 @@ export class TlsConnectionDecoder implements StreamConsumer {
     // Nearly every record repeats the version of the one before.
     if (version === d.lastRecordVersion) return;
     d.lastRecordVersion = version;
-    const versions = this.model.recordVersions;
-    const seen = versions[direction];
-    // A first entry makes an array of its size: a push onto [] makes room for sixteen.
-    if (seen.length === 0) versions[direction] = [version];
+    const seen = this.model.recordVersions[direction];
+    if (seen.length === 0) this.firstRecordVersion(direction, version);
     else if (!seen.includes(version)) seen.push(version);
+  }
+
+  /**
+   * A first entry makes an array of its size (a push onto [] makes room for sixteen); out of
+   * line, so that the per-record path holds no array literal (see the state getters).
+   */
+  private firstRecordVersion(direction: Direction, version: number): void {
+    this.model.recordVersions[direction] = [version];
   }
 
   /** Chooses what to do with a record's body from its header and the handshake state. */
@@ -1169,8 +1245,13 @@ export class TlsConnectionDecoder implements StreamConsumer {
       counts.handshake--;
       d.encryptedHandshakeRecords--;
       if (pending.message) {
-        const i = this.model.messages.indexOf(pending.message);
-        if (i >= 0) this.model.messages.splice(i, 1);
+        // Shifted down in place: splice makes an array of what it removes.
+        const messages = this.model.messages;
+        const i = messages.indexOf(pending.message);
+        if (i >= 0) {
+          messages.copyWithin(i, i + 1);
+          messages.length--;
+        }
       }
     } else {
       counts.applicationData--;
@@ -1191,9 +1272,14 @@ export class TlsConnectionDecoder implements StreamConsumer {
     };
     // Keep alerts in wire order although this one is settled late.
     const alerts = this.model.alerts;
+    if (alerts.length >= this.maxEvents) return;
     let i = alerts.length;
     while (i > 0 && alerts[i - 1]!.frame > alert.frame) i--;
-    if (alerts.length < this.maxEvents) alerts.splice(i, 0, alert);
+    alerts.push(alert);
+    if (i < alerts.length - 1) {
+      alerts.copyWithin(i + 1, i, alerts.length - 1);
+      alerts[i] = alert;
+    }
   }
 
   private complete(): void {
@@ -1381,15 +1467,20 @@ export class TlsConnectionDecoder implements StreamConsumer {
     );
   }
 
+  /**
+   * The context of the message about to be parsed, in the one shared object: parsers read it
+   * during the call and keep nothing of it, and one object per message showed in the
+   * allocation profile.
+   */
   private context(bodyOwned: boolean): HandshakeContext {
     const sh = this.model.serverHello ?? this.model.helloRetryRequest;
-    return {
-      version: sh ? sh.selectedVersion : null,
-      cipherSuite: sh ? sh.cipherSuite : null,
-      tls13: this.tls13,
-      maxCertificates: this.maxCertificates,
-      bodyOwned,
-    };
+    const c = PARSE_CONTEXT;
+    c.version = sh ? sh.selectedVersion : null;
+    c.cipherSuite = sh ? sh.cipherSuite : null;
+    c.tls13 = this.tls13;
+    c.maxCertificates = this.maxCertificates;
+    c.bodyOwned = bodyOwned;
+    return c;
   }
 
   /** @internal A handshake message is complete (called by the direction's assembler). */
@@ -1417,12 +1508,12 @@ export class TlsConnectionDecoder implements StreamConsumer {
     switch (msg.kind) {
       case 'client_hello': {
         for (const p of msg.value.extensionProblems) this.problem(this.frame, `ClientHello extension ${p.type}: ${p.reason}`);
-        this.acceptClientHello(clientHelloModel(this.seen(direction), m.recordVersion, false, msg.value));
+        this.acceptClientHello(clientHelloModel(direction, this.frame, this.tsSec, this.tsNsec, m.recordVersion, false, msg.value));
         break;
       }
       case 'server_hello': {
         for (const p of msg.value.extensionProblems) this.problem(this.frame, `ServerHello extension ${p.type}: ${p.reason}`);
-        this.acceptServerHello(serverHelloModel(this.seen(direction), m.recordVersion, msg.value));
+        this.acceptServerHello(serverHelloModel(direction, this.frame, this.tsSec, this.tsNsec, m.recordVersion, msg.value));
         break;
       }
       case 'certificate': {
@@ -1532,9 +1623,15 @@ export class TlsConnectionDecoder implements StreamConsumer {
     if (!ch || !sh) return null;
     if (this.sslv2Connection) return this.sslv2SessionHit ? 'session-id' : null;
     if (this.tls13) return sh.pskSelected ? 'psk' : null;
-    const serverCertificate = m.certificates.some((c) => c.direction === 1);
-    const abbreviated = this.dirs[1].ccsSeen && !serverCertificate && !m.messages.some((x) => x.direction === 1 && (x.type === HandshakeType.server_hello_done || x.type === HandshakeType.server_key_exchange));
-    const echoed = sh.sessionId.length > 0 && sh.sessionId.length === ch.sessionId.length && sh.sessionId.every((b, i) => b === ch.sessionId[i]);
+    // Loops, not some / every: this runs once per connection, closures and all.
+    let abbreviated = this.dirs[1].ccsSeen;
+    for (let i = 0; abbreviated && i < m.certificates.length; i++) if (m.certificates[i]!.direction === 1) abbreviated = false;
+    for (let i = 0; abbreviated && i < m.messages.length; i++) {
+      const x = m.messages[i]!;
+      if (x.direction === 1 && (x.type === HandshakeType.server_hello_done || x.type === HandshakeType.server_key_exchange)) abbreviated = false;
+    }
+    let echoed = sh.sessionId.length > 0 && sh.sessionId.length === ch.sessionId.length;
+    for (let i = 0; echoed && i < sh.sessionId.length; i++) if (sh.sessionId[i] !== ch.sessionId[i]) echoed = false;
     if (abbreviated && ch.sessionTicketLength > 0) return 'ticket';
     if (echoed) return 'session-id';
     return null;
@@ -1546,9 +1643,9 @@ export class TlsConnectionDecoder implements StreamConsumer {
     return { direction, frame: this.frame, tsSec: this.tsSec, tsNsec: this.tsNsec };
   }
 
-  /** A message seen now; one literal (a spread of seen() made two objects, the copy slower to build). */
+  /** A message seen now (one object: a spread of seen() made two, the copy slower to build). */
   private messageAt(direction: Direction, type: number, length: number): MessageModel {
-    return { direction, frame: this.frame, tsSec: this.tsSec, tsNsec: this.tsNsec, type, length };
+    return new SeenMessage(direction, this.frame, this.tsSec, this.tsNsec, type, length);
   }
 
   /** An alert record seen now that could not be read. */

@@ -4,17 +4,22 @@
  * 6-14 µs and every later read is a hash lookup: the top cost of the TLS stage on a capture of
  * short connections (docs/decisions.md).
  */
-import type { Seen, ClientHelloModel, ServerHelloModel } from './model.js';
+import type { ClientHelloModel, ServerHelloModel } from './model.js';
+import type { Direction } from '../tcp/stream-types.js';
 import type { ClientHello } from './client-hello.js';
 import type { ServerHello } from './server-hello.js';
 
-/** The model of a ClientHello seen at `where`, without the decoder's extension list. */
-export function clientHelloModel(where: Seen, recordVersion: number, sslv2Format: boolean, v: ClientHello): ClientHelloModel {
+/**
+ * The model of a ClientHello seen in `direction` at `frame` (capture time `tsSec`.`tsNsec`),
+ * without the decoder's extension list. Where it was seen comes as fields: a Seen object per
+ * hello only to be copied from showed in the allocation profile.
+ */
+export function clientHelloModel(direction: Direction, frame: number, tsSec: number, tsNsec: number, recordVersion: number, sslv2Format: boolean, v: ClientHello): ClientHelloModel {
   return {
-    direction: where.direction,
-    frame: where.frame,
-    tsSec: where.tsSec,
-    tsNsec: where.tsNsec,
+    direction,
+    frame,
+    tsSec,
+    tsNsec,
     recordVersion,
     sslv2Format,
     version: v.version,
@@ -45,13 +50,13 @@ export function clientHelloModel(where: Seen, recordVersion: number, sslv2Format
   };
 }
 
-/** The model of a ServerHello (or HelloRetryRequest) seen at `where`. */
-export function serverHelloModel(where: Seen, recordVersion: number, v: ServerHello): ServerHelloModel {
+/** The model of a ServerHello (or HelloRetryRequest), seen as {@link clientHelloModel} says. */
+export function serverHelloModel(direction: Direction, frame: number, tsSec: number, tsNsec: number, recordVersion: number, v: ServerHello): ServerHelloModel {
   return {
-    direction: where.direction,
-    frame: where.frame,
-    tsSec: where.tsSec,
-    tsNsec: where.tsNsec,
+    direction,
+    frame,
+    tsSec,
+    tsNsec,
     recordVersion,
     version: v.version,
     selectedVersion: v.selectedVersion,

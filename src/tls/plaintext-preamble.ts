@@ -42,19 +42,22 @@ export class PreambleSide {
   note(bytes: Uint8Array, start: number, end: number): void {
     this.bytes += end - start;
     this.chunks++;
+    // Byte loops, not set(subarray): a watched direction gets up to 64 chunks, and a view per
+    // chunk showed in the allocation profile (2,389 plain HTTP connections, 43k chunks, on the
+    // 1 GB benchmark capture).
+    const head = this.head;
     const k = Math.min(end - start, HEAD_BYTES - this.headFill);
-    if (k > 0) {
-      this.head.set(bytes.subarray(start, start + k), this.headFill);
-      this.headFill += k;
-    }
+    for (let i = 0; i < k; i++) head[this.headFill + i] = bytes[start + i]!;
+    this.headFill += k > 0 ? k : 0;
+    const tail = this.tail;
     const n = end - start;
     if (n >= TAIL_BYTES) {
-      this.tail.set(bytes.subarray(end - TAIL_BYTES, end), 0);
+      for (let i = 0, from = end - TAIL_BYTES; i < TAIL_BYTES; i++) tail[i] = bytes[from + i]!;
       this.tailFill = TAIL_BYTES;
     } else {
       const keep = Math.min(this.tailFill, TAIL_BYTES - n);
-      this.tail.copyWithin(0, this.tailFill - keep, this.tailFill);
-      this.tail.set(bytes.subarray(start, end), keep);
+      tail.copyWithin(0, this.tailFill - keep, this.tailFill);
+      for (let i = 0; i < n; i++) tail[keep + i] = bytes[start + i]!;
       this.tailFill = keep + n;
     }
   }

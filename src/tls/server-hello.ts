@@ -28,9 +28,6 @@ function isEarlyDraftVersion(version: number): boolean {
   return version === 0x0304 || (version >= 0x7f00 && version <= 0x7f15);
 }
 
-/** The session id of a draft-form ServerHello, which has none (shared: empty, never advanced). */
-const NO_SESSION_ID = new Cursor(new Uint8Array(0));
-
 function isHelloRetryRandom(random: Uint8Array): boolean {
   for (let i = 0; i < 32; i++) if (random[i] !== HELLO_RETRY_REQUEST_RANDOM[i]) return false;
   return true;
@@ -52,45 +49,56 @@ function isHelloRetryRandom(random: Uint8Array): boolean {
  * have their HRR shapes (key_share carries only the selected group).
  */
 export function parseServerHello(body: Cursor): ParseResult<ServerHello> {
+  // Read in place, as parseClientHello: error offsets are relative to `base`.
   const base = body.pos;
   const length = body.remaining;
-  const at = (): number => body.pos - base;
-  const version = body.u16();
-  if (version < 0) return malformed('ServerHello shorter than its version', at());
-  const random = body.bytesView(32);
-  if (!random) return malformed('ServerHello shorter than its random', at());
+  const b = body.bytes;
+  const end = body.end;
+  let p = base;
+  if (end - p < 2) return malformed('ServerHello shorter than its version', p - base);
+  const version = (b[p]! << 8) | b[p + 1]!;
+  p += 2;
+  if (end - p < 32) return malformed('ServerHello shorter than its random', p - base);
+  const random = b.slice(p, p + 32);
+  p += 32;
   const helloRetryRequest = isHelloRetryRandom(random);
   const draftForm = isEarlyDraftVersion(version);
-  let sessionId = NO_SESSION_ID;
+  let sessionId: Uint8Array;
   if (!draftForm) {
-    const echo = body.vec8();
-    if (!echo) return malformed('legacy_session_id_echo runs past the message', at());
-    if (echo.remaining > 32) return malformed(`legacy_session_id_echo of ${echo.remaining} bytes exceeds 32`, at() - echo.remaining - 1);
-    sessionId = echo;
+    if (end - p < 1 || end - p - 1 < b[p]!) return malformed('legacy_session_id_echo runs past the message', p - base);
+    const echoLength = b[p]!;
+    if (echoLength > 32) return malformed(`legacy_session_id_echo of ${echoLength} bytes exceeds 32`, p - base);
+    sessionId = b.slice(p + 1, p + 1 + echoLength);
+    p += 1 + echoLength;
+  } else {
+    // The draft form has none.
+    sessionId = new Uint8Array(0);
   }
-  const cipherSuite = body.u16();
-  if (cipherSuite < 0) return malformed('ServerHello shorter than its cipher_suite', at());
+  if (end - p < 2) return malformed('ServerHello shorter than its cipher_suite', p - base);
+  const cipherSuite = (b[p]! << 8) | b[p + 1]!;
+  p += 2;
   let compressionMethod = 0;
   if (!draftForm) {
-    compressionMethod = body.u8();
-    if (compressionMethod < 0) return malformed('ServerHello shorter than its compression method', at());
+    if (end - p < 1) return malformed('ServerHello shorter than its compression method', p - base);
+    compressionMethod = b[p]!;
+    p++;
   }
+  body.pos = p;
 
   const noExtensions = body.atEnd;
   let ext: ServerHelloExtensionFields | null = null;
   if (!noExtensions) {
-    const extStart = at();
-    if (body.remaining < 2) return malformed('one stray byte after the compression method', extStart);
+    if (body.remaining < 2) return malformed('one stray byte after the compression method', body.pos - base);
     const block = readServerHelloExtensions(body, base, helloRetryRequest);
     if (!block.ok) return block;
     ext = block.value;
-    if (!body.atEnd) return malformed(`${body.remaining} bytes after the extensions`, at());
+    if (!body.atEnd) return malformed(`${body.remaining} bytes after the extensions`, body.pos - base);
   }
   return parsed({
     version,
     selectedVersion: ext?.selectedVersion ?? version,
-    random: random.slice(),
-    sessionId: sessionId.bytesView(sessionId.remaining)!.slice(),
+    random,
+    sessionId,
     cipherSuite,
     compressionMethod,
     extensions: ext ? ext.extensions : [],
