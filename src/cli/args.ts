@@ -8,7 +8,10 @@ export interface CliOptions {
   host: string | null;
   keylog: string | null;
   quiet: boolean;
-  /** Files analyzed at once (--jobs); null: one per core. */
+  /**
+   * --jobs: for one capture, the shards (threads) it is split over; for several, files analyzed at
+   * once. Null: the defaults (see run.ts shardsByDefault; one file per core).
+   */
   jobs: number | null;
   color: boolean | null;
   help: boolean;
@@ -29,7 +32,10 @@ Options:
   --trust-store <pem-file>    roots to validate certificate chains against (default: Node's bundled roots)
   --host <name>               the host the client meant to reach, where it sent no server_name
   --keylog <file>             SSLKEYLOGFILE for TLS 1.3 decryption (roadmap: not implemented yet)
-  -j, --jobs <n>              files analyzed at once, each in a worker thread (default: one per core)
+  -j, --jobs <n>              one capture: split it by server over n threads (n-1 worker threads;
+                              default: one shard per two cores from 4 cores, at most 4; one thread
+                              below 4 cores); several captures: files analyzed at once, each in a
+                              worker thread (default: one per core)
   --quiet                     no warnings or progress on stderr
   --color / --no-color        force colors on or off in text output (default: on for a terminal)
   -h, --help                  this help

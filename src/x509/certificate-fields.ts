@@ -45,11 +45,10 @@ export function fieldsOf(certificate: x509.X509Certificate): CertificateFields {
  * there is nothing to judge.
  */
 export function readCertificateFields(der: Uint8Array, structure: CertificateStructure): CertificateFields | string {
-  const { serialNumber, validity, issuer, subject } = structure.fields;
-  const times = children(der, validity);
-  const notBefore = times?.[0] ? decodeTime(times[0].tag, der.subarray(times[0].valueStart, times[0].end)) : null;
-  const notAfter = times?.[1] ? decodeTime(times[1].tag, der.subarray(times[1].valueStart, times[1].end)) : null;
-  if (!notBefore || !notAfter) return 'unreadable validity';
+  const { serialNumber, issuer, subject } = structure.fields;
+  const validity = readValidity(der, structure);
+  if (!validity) return 'unreadable validity';
+  const { notBefore, notAfter } = validity;
   let serial = der.subarray(serialNumber.valueStart, serialNumber.end);
   if (serial.length > 1 && serial[0] === 0 && serial[1]! > 127) serial = serial.subarray(1);
   const subjectName = readName(der, subject);
@@ -64,6 +63,14 @@ export function readCertificateFields(der: Uint8Array, structure: CertificateStr
     notBefore,
     notAfter,
   };
+}
+
+/** The validity dates read by the project's DER reader; null when either is no time. */
+export function readValidity(der: Uint8Array, structure: CertificateStructure): { notBefore: Date; notAfter: Date } | null {
+  const times = children(der, structure.fields.validity);
+  const notBefore = times?.[0] ? decodeTime(times[0].tag, der.subarray(times[0].valueStart, times[0].end)) : null;
+  const notAfter = times?.[1] ? decodeTime(times[1].tag, der.subarray(times[1].valueStart, times[1].end)) : null;
+  return notBefore && notAfter ? { notBefore, notAfter } : null;
 }
 
 function readName(der: Uint8Array, element: DerElement): { name: x509.Name | null; text: string; key: string } {

@@ -35,12 +35,21 @@ function escapeValue(value: string): string {
  * approximation of RFC 4518 string preparation, which real-world CAs stay within).
  */
 export function nameKey(name: Name): string {
-  const rdns = name.toJSON().map((rdn) =>
+  return nameKeyOfRdns(name.toJSON());
+}
+
+/**
+ * nameKey() of a Name given as @peculiar/x509's `Name.toJSON()` gives it: one object per RDN in
+ * DER order, attribute type (short name or dotted OID) to its values. The trust store builds the
+ * same shape from the DER itself (name-key-der.ts), so both keys come from this one function.
+ */
+export function nameKeyOfRdns(rdns: readonly Readonly<Record<string, readonly string[]>>[]): string {
+  const keyed = rdns.map((rdn) =>
     Object.entries(rdn)
       .flatMap(([type, values]) => values.map((v) => `${type.toLowerCase()}=${v.trim().replace(/\s+/g, ' ').toLowerCase()}`))
       .sort(),
   );
-  return JSON.stringify(rdns);
+  return JSON.stringify(keyed);
 }
 
 /** The most specific commonName (the last one in DER order), as RFC 9525 §6.4.4's legacy rule uses. */
