@@ -11,7 +11,7 @@ import { diagnoseConnection } from './diagnose/engine.js';
 import { CertificateInterner, peerFactsOf, type PeerFacts } from './diagnose/peer-facts.js';
 import { PEER_WINDOW, ServerPeers } from './diagnose/peer-selection.js';
 import { connectionReport } from './report/connection-report.js';
-import { reportSchema, type ConnectionReport, type Report } from './report/schema.js';
+import type { ConnectionReport, Report } from './report/schema.js';
 import { WarningCollector } from './report/warnings.js';
 import { SharedParts } from './report/shared-parts.js';
 import type { WarningSink } from './report/warning.js';
@@ -163,6 +163,8 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
   // Only the capture facts and warnings go through the schema here: connections are built field
   // by field to the schema by connectionReport, and parsing each one copied it (on a million
   // connections, most of the time and memory). Tests check every report against the schema.
+  // zod is loaded here, not at start-up: the streaming path (ndjson) never needs it (~0.05 s).
+  const { reportSchema } = await import('./report/schema.js');
   const report = reportSchema.parse({
     schemaVersion: 1,
     capture: captureReport(summary, options.fileName),
