@@ -13,7 +13,7 @@ import { analyzeFileInOrder } from '../parallel/ordered-file.js';
 import { analyzeInShards } from '../parallel/shard-run.js';
 import { runOrdered, WorkerPool, type FileRunner } from './parallel.js';
 import { createProgress } from './progress.js';
-import { writeJsonReport, writeJsonReports } from './json-output.js';
+import { streamJsonReport, streamJsonReports } from './json-output.js';
 
 export interface CliIo {
   stdin: NodeJS.ReadableStream;
@@ -34,7 +34,11 @@ export interface CliIo {
  * returns a promise when stdout is full (a pipe read slowly): waiting for it keeps what is not
  * written yet from piling up in memory.
  */
-function bufferedWriter(out: CliIo['stdout']): { write(s: string): Promise<void> | undefined; writeBytes(b: Uint8Array): void; flush(): void } {
+function bufferedWriter(out: CliIo['stdout']): {
+  write(s: string): Promise<void> | undefined;
+  writeBytes(b: Uint8Array): Promise<void> | undefined;
+  flush(): void;
+} {
   let buf = '';
   return {
     write(s: string) {
@@ -49,7 +53,9 @@ function bufferedWriter(out: CliIo['stdout']): { write(s: string): Promise<void>
     writeBytes(b: Uint8Array) {
       if (buf) out.write(buf);
       buf = '';
-      out.write(b);
+      const accepted = out.write(b);
+      if (accepted !== false || !out.once) return undefined;
+      return new Promise<void>((resolve) => out.once!('drain', resolve));
     },
     flush() {
       if (buf) out.write(buf);
@@ -149,6 +155,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   let status = 0;
   const reports: Report[] = [];
+  // One file's JSON is streamed after the analysis (with backpressure), and its warnings follow it.
+  const laterWarnings: (() => void)[] = [];
   try {
     await runOrdered(tasks, pool ? jobs : 1, run, {
       lines: (_i, text) => out.write(text),
@@ -162,14 +170,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           return;
         }
         if (result.text !== null) out.write(result.text);
-        if (result.report !== null) {
-          if (several) reports.push(result.report);
-          else writeJsonReport(result.report, out.write);
-        }
+        if (result.report !== null) reports.push(result.report);
         if (!opts.quiet && result.warnings.length > 0) {
-          out.flush();
-          for (const w of result.warnings.slice(0, 20)) stderr(`warning: ${name}: ${w.frame === null ? '' : `frame ${w.frame}: `}${w.text}\n`);
-          if (result.warnings.length > 20) stderr(`warning: ${name}: ${result.warnings.length - 20} more warnings\n`);
+          const print = (): void => {
+            out.flush();
+            for (const w of result.warnings.slice(0, 20)) stderr(`warning: ${name}: ${w.frame === null ? '' : `frame ${w.frame}: `}${w.text}\n`);
+            if (result.warnings.length > 20) stderr(`warning: ${name}: ${result.warnings.length - 20} more warnings\n`);
+          };
+          if (result.report !== null && !several) laterWarnings.push(print);
+          else print();
         }
       },
     });
@@ -180,7 +189,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   } finally {
     await pool?.close();
   }
-  if (opts.format === 'json' && several) writeJsonReports(reports, out.write);
+  if (opts.format === 'json') {
+    out.flush();
+    if (several) await streamJsonReports(reports, out.writeBytes);
+    else if (reports.length === 1) await streamJsonReport(reports[0]!, out.writeBytes);
+  }
+  for (const print of laterWarnings) print();
   out.flush();
   progress.clear();
   return status;

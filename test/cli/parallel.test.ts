@@ -20,7 +20,8 @@ async function cli(args: string[], workerScript?: string) {
   let err = '';
   const code = await runCli(args, {
     stdin: Readable.from([]),
-    stdout: { write: (s: string) => (out += s) },
+    // JSON reports arrive as UTF-8 chunks that never split a character.
+    stdout: { write: (s: string | Uint8Array) => (out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
     stderr: { write: (s: string) => (err += s) },
     version: '0',
     workerScript,

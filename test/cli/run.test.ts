@@ -13,7 +13,8 @@ async function cli(args: string[], stdin: NodeJS.ReadableStream = Readable.from(
   let err = '';
   const code = await runCli(args, {
     stdin,
-    stdout: { write: (s: string) => (out += s) },
+    // JSON reports arrive as UTF-8 chunks that never split a character.
+    stdout: { write: (s: string | Uint8Array) => (out += typeof s === 'string' ? s : Buffer.from(s).toString('utf8')) },
     stderr: { write: (s: string) => (err += s) },
     version: '9.9.9',
   });
