@@ -7,7 +7,7 @@ import { Connection, hash4, key6, NO_BASE } from './connection.js';
 import { DEFAULT_MAX_RECENT_COPIES, DirectionReassembler, type ReassemblyContext } from './direction-reassembler.js';
 import { RecentBytesPool } from './recent-bytes.js';
 import { roleFromPayload, serverByPorts } from './role-detection.js';
-import type { CloseEvent, ConsumerFactory } from './stream-types.js';
+import type { CloseEvent, ConsumerFactory, TcpConnectionInfo } from './stream-types.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type TcpSegment } from '../net/tcp-segment.js';
 import type { WarningSink } from '../report/warning.js';
 
@@ -34,6 +34,8 @@ export interface TcpOptions {
   /**
    * Capture-time seconds a connection stays open after its first RST (default 2), so that
    * data the peer already had in flight (often an alert or close_notify) is still delivered.
+   * Also the longest a connection closed by FIN both ways waits for the acknowledgement of
+   * the last FIN, its normal last packet (see ConnectionTable).
    */
   resetGraceSeconds?: number;
   /**
@@ -87,9 +89,12 @@ export class ConnectionTable {
   private readonly idleTimeout: number;
   private finished = false;
   private readonly resetGrace: number;
-  /** Connections that saw a RST, in order of their first RST; ended once the grace has passed. */
-  private resetQueue: Connection[] = [];
-  private resetHead = 0;
+  /**
+   * Connections that saw a RST or wait for the ACK of their last FIN, in order of the moment
+   * they did (Connection.graceFrom); ended once the grace has passed.
+   */
+  private graceQueue: Connection[] = [];
+  private graceHead = 0;
   private readonly maxTombstones: number;
   /** Ended connections in the order they ended, oldest first from `tombstoneHead`. */
   private tombstoneQueue: Connection[] = [];
@@ -154,6 +159,12 @@ export class ConnectionTable {
     }
     const o = fromA ? 0 : 1;
     if (conn.basesKnown !== 3) this.setBases(conn, seg, o);
+    // A connection closed both ways ends once both FINs are acknowledged (or the grace has
+    // passed); until then ACKs, retransmitted FINs and RSTs belong to it, as in Wireshark's
+    // stream. Data or a SYN ends it first and reaches the tombstone, as it would after the end.
+    if (conn.closing && !isBareControl(seg)) this.terminate(conn);
+    // The info keeps counting after the end, as Wireshark's stream does; the consumer was
+    // handed a copy at the end, which no later packet changes.
     const info = conn.info;
     info.packets++;
     info.lastFrame = seg.frame;
@@ -161,9 +172,10 @@ export class ConnectionTable {
     info.lastTsNsec = seg.tsNsec;
     if (!conn.ended) {
       if (conn !== this.newestLive) this.touch(conn);
-      this.process(conn, seg, o);
+      if (!conn.closing) this.process(conn, seg, o);
+      else if (this.finAcknowledged(conn, seg, o) && conn.finsAcked === 3) this.terminate(conn);
     }
-    if (this.resetHead < this.resetQueue.length) this.endResetConnections(seg);
+    if (this.graceHead < this.graceQueue.length) this.endGraceExpired(seg);
     if (this.ctx.heldTotal > this.maxTotal) this.shedTotal(seg.frame);
     if (this.tombstones > this.maxTombstones) this.forgetOldTombstones();
     else if (this.tombstoneQueue.length - this.tombstoneHead > 2 * this.tombstones + 1024) this.dropForgottenTombstones();
@@ -329,15 +341,38 @@ export class ConnectionTable {
       conn.fins++;
       this.recordClose(conn, flow, 'fin', seg);
     }
+    if (conn.fins !== 0) this.finAcknowledged(conn, seg, o);
     if ((flags & TCP_RST) !== 0) {
       this.recordClose(conn, flow, 'rst', seg);
-      if (conn.resetAt < 0) {
-        conn.resetAt = seg.tsSec + seg.tsNsec / 1e9;
-        this.resetQueue.push(conn);
-      }
+      this.startGrace(conn, seg);
       return;
     }
-    if (conn.fins === 2 && conn.flowA.finished && conn.flowB.finished) this.terminate(conn);
+    if (conn.fins === 2 && conn.flowA.finished && conn.flowB.finished) {
+      // Not ended before both FINs are acknowledged: the ACK of the last one normally follows
+      // and is Wireshark's last frame of the stream. Ending at the FIN let that ACK reach the
+      // tombstone, and the reported last frame depended on when the consumer read it. The
+      // grace period bounds the wait when the ACK is not in the capture.
+      if (conn.finsAcked === 3) {
+        this.terminate(conn);
+        return;
+      }
+      conn.closing = true;
+      this.startGrace(conn, seg);
+    }
+  }
+
+  /** Notes whether the segment, from flow o, acknowledges the other flow's FIN; true if it does. */
+  private finAcknowledged(conn: Connection, seg: TcpSegment, o: 0 | 1): boolean {
+    if ((seg.flags & TCP_ACK) === 0 || !conn.flow(o ^ 1).acknowledgesFin(seg.ack)) return false;
+    conn.finsAcked |= 1 << (o ^ 1);
+    return true;
+  }
+
+  /** Starts the connection's grace period, once (the first RST or the close both ways). */
+  private startGrace(conn: Connection, seg: TcpSegment): void {
+    if (conn.graceFrom >= 0) return;
+    conn.graceFrom = seg.tsSec + seg.tsNsec / 1e9;
+    this.graceQueue.push(conn);
   }
 
   /**
@@ -386,21 +421,22 @@ export class ConnectionTable {
   }
 
   /**
-   * Ends the connections whose first RST is older than the grace period at this segment's time.
-   * Takes the segment, not its time: a double argument is boxed, one allocation per packet.
+   * Ends the connections whose grace period (from the first RST, or from the close both ways)
+   * has passed at this segment's time. Takes the segment, not its time: a double argument is
+   * boxed, one allocation per packet.
    */
-  private endResetConnections(seg: TcpSegment): void {
+  private endGraceExpired(seg: TcpSegment): void {
     const now = seg.tsSec + seg.tsNsec / 1e9;
-    const queue = this.resetQueue;
-    while (this.resetHead < queue.length) {
-      const conn = queue[this.resetHead]!;
-      if (!conn.ended && now - conn.resetAt <= this.resetGrace) break;
-      this.resetHead++;
+    const queue = this.graceQueue;
+    while (this.graceHead < queue.length) {
+      const conn = queue[this.graceHead]!;
+      if (!conn.ended && now - conn.graceFrom <= this.resetGrace) break;
+      this.graceHead++;
       this.terminate(conn);
     }
-    if (this.resetHead > 1024 && this.resetHead * 2 > queue.length) {
-      this.resetQueue = queue.slice(this.resetHead);
-      this.resetHead = 0;
+    if (this.graceHead > 1024 && this.graceHead * 2 > queue.length) {
+      this.graceQueue = queue.slice(this.graceHead);
+      this.graceHead = 0;
     }
   }
 
@@ -421,7 +457,8 @@ export class ConnectionTable {
     conn.flowB.release();
     conn.dropFlows(this.noFlow);
     conn.consumer = null;
-    consumer.end(conn.info);
+    conn.closing = false;
+    consumer.end(finalInfo(conn.info));
   }
 
   /** Numbers a new connection; when `replacing` (a new SYN on its 4-tuple) the old one ends and is forgotten. */
@@ -539,4 +576,38 @@ export class ConnectionTable {
     }
     this.sweepAt = Math.max(FIRST_SWEEP_AT, 2 * (this.live + this.tombstones));
   }
+}
+
+/**
+ * A segment without payload or SYN: an ACK, a FIN or a RST. Once both FINs are in, these are
+ * the tail of the connection: counted in its last frame, but not reported (a RST there is no
+ * new close: the connection was already closed both ways).
+ */
+function isBareControl(seg: TcpSegment): boolean {
+  return (seg.flags & TCP_SYN) === 0 && seg.payloadLength + seg.payloadMissing === 0;
+}
+
+/**
+ * The facts of an ended connection as its consumer gets them: a copy, so that packets reaching
+ * the tombstone afterwards (which the table's own info still counts) cannot change what a
+ * report shows depending on when it reads them.
+ */
+function finalInfo(info: TcpConnectionInfo): TcpConnectionInfo {
+  return {
+    id: info.id,
+    ipVersion: info.ipVersion,
+    clientIp: info.clientIp,
+    clientPort: info.clientPort,
+    serverIp: info.serverIp,
+    serverPort: info.serverPort,
+    roleSource: info.roleSource,
+    firstFrame: info.firstFrame,
+    lastFrame: info.lastFrame,
+    firstTsSec: info.firstTsSec,
+    firstTsNsec: info.firstTsNsec,
+    lastTsSec: info.lastTsSec,
+    lastTsNsec: info.lastTsNsec,
+    packets: info.packets,
+    closes: info.closes.slice(),
+  };
 }

@@ -49,8 +49,18 @@ export class Connection implements StreamControl {
   ended = false;
   /** Removed from the table (replaced, expired or past the tombstone cap). */
   forgotten = false;
-  /** Capture time (seconds) of the first RST; -1 when none. */
-  resetAt = -1;
+  /**
+   * Capture time (seconds) from which the table's grace period runs: the first RST, or the
+   * moment both directions were closed by FIN; -1 when neither has happened.
+   */
+  graceFrom = -1;
+  /** Bit o is set once flow o's FIN (0: A to B, 1: B to A) has been acknowledged by the other side. */
+  finsAcked = 0;
+  /**
+   * Both FINs are in and every byte before them delivered: the connection only waits for the
+   * ACKs of the FINs (finsAcked = 3) to end.
+   */
+  closing = false;
   /** Neighbours in the table's list of live connections, least recently active first. */
   olderLive: Connection | null = null;
   newerLive: Connection | null = null;

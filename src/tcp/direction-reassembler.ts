@@ -197,6 +197,17 @@ export class DirectionReassembler {
     return true;
   }
 
+  /**
+   * True when `ack`, sent by the other side, acknowledges this direction's FIN (the FIN takes
+   * one sequence number). Compared in 32-bit sequence space: a consumer's skip may have moved
+   * stream positions far past the FIN.
+   */
+  acknowledgesFin(ack: number): boolean {
+    if (this.finPos < 0) return false;
+    const ahead = (ack - this.origin - this.finPos - 1) | 0;
+    return ahead >= 0 && ahead <= MAX_WINDOW;
+  }
+
   /** End of the connection: every hole becomes a gap, held data is delivered, and bytes missing before the FIN are reported. */
   flush(): void {
     this.summarize();

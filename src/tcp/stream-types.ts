@@ -52,7 +52,11 @@ export interface StreamConsumer {
   gap(direction: Direction, missingBytes: number, frame: number): void;
   /** A FIN or RST. */
   close(event: CloseEvent): void;
-  /** The connection is over (closed both ways, reset, or end of capture): state is released after. */
+  /**
+   * The connection is over (closed both ways and the last FIN acknowledged, reset, idle, or end
+   * of capture): state is released after. `info` is the connection's final facts, a copy that
+   * later packets on its 4-tuple (which still count in the table's own stream) never change.
+   */
   end(info: TcpConnectionInfo): void;
 }
 

@@ -61,19 +61,75 @@ describe('stream numbering follows Wireshark tcp.stream', () => {
     expect(h.conns[0]!.ends).toBe(1);
   });
 
-  test('trailing ACKs after both FINs count in the ended stream and open nothing', () => {
+  test('both FINs end the stream at the ACK of the last one; later ACKs count in the ended stream and open nothing', () => {
     const h = new Harness();
     h.handshake(100, 500);
     h.c({ seq: 101, ack: 501, flags: TCP_FIN | TCP_ACK });
     h.s({ seq: 501, ack: 102, flags: TCP_FIN | TCP_ACK });
-    expect(h.conns[0]!.ends).toBe(1);
+    expect(h.conns[0]!.ends).toBe(0);
+    h.s({ seq: 502, ack: 102 }); // from the side of the last FIN: does not acknowledge it
+    expect(h.conns[0]!.ends).toBe(0);
     h.c({ seq: 102, ack: 502 });
+    expect(h.conns[0]!.ends).toBe(1);
     h.s({ seq: 502, ack: 102 });
     h.table.finish();
     expect(h.table.stats.connections).toBe(1);
     expect(h.conns[0]!.ends).toBe(1);
-    expect(h.conns[0]!.info.lastFrame).toBe(7);
-    expect(h.conns[0]!.info.packets).toBe(7);
+    // What the consumer was handed at the end stays as it was; the table's stream keeps counting.
+    expect(h.conns[0]!.endInfo).toMatchObject({ lastFrame: 7, packets: 7 });
+    expect(h.conns[0]!.info).toMatchObject({ lastFrame: 8, packets: 8 });
+  });
+
+  test('after both FINs, a retransmitted FIN or a RST counts in the stream (no new close), the last ACK ends it, data ends it first', () => {
+    const h = new Harness({ resetGraceSeconds: 60 });
+    h.handshake(100, 500);
+    h.c({ seq: 101, ack: 501, flags: TCP_FIN | TCP_ACK });
+    h.s({ seq: 501, ack: 102, flags: TCP_FIN | TCP_ACK });
+    h.s({ seq: 501, ack: 102, flags: TCP_FIN | TCP_ACK });
+    expect(h.conns[0]!.ends).toBe(0);
+    h.c({ seq: 102, flags: TCP_RST });
+    expect(h.conns[0]!.ends).toBe(0);
+    h.c({ seq: 102, ack: 502 });
+    expect(h.conns[0]!.ends).toBe(1);
+    expect(h.conns[0]!.endInfo).toMatchObject({ lastFrame: 8, packets: 8 });
+    expect(h.conns[0]!.endInfo!.closes.map((c) => c.kind)).toEqual(['fin', 'fin']);
+    h.c({ seq: 102, flags: TCP_RST });
+    expect(h.conns[0]!.info.lastFrame).toBe(9);
+    expect(h.conns[0]!.endInfo!.lastFrame).toBe(8);
+
+    const other = { ...CLIENT, port: 40001 };
+    h.handshake(100, 500, other, SERVER);
+    h.send(other, SERVER, { seq: 101, ack: 501, flags: TCP_FIN | TCP_ACK });
+    h.send(SERVER, other, { seq: 501, ack: 102, flags: TCP_FIN | TCP_ACK });
+    h.send(SERVER, other, { seq: 501, ack: 102, payload: 'late', flags: TCP_ACK | TCP_PSH });
+    expect(h.conns[1]!.ends).toBe(1);
+    expect(h.conns[1]!.endInfo!.lastFrame).toBe(h.conns[1]!.info.lastFrame - 1);
+    expect(got(h.conns[1]!, 1)).toBe('');
+  });
+
+  test('a simultaneous close ends at the ACK of the second FIN to be acknowledged, not the first', () => {
+    const h = new Harness();
+    h.handshake(100, 500);
+    h.s({ seq: 501, ack: 101, flags: TCP_FIN | TCP_ACK });
+    h.c({ seq: 101, ack: 501, flags: TCP_FIN | TCP_ACK }); // crossed: does not acknowledge the server's FIN
+    h.s({ seq: 502, ack: 102 });
+    expect(h.conns[0]!.ends).toBe(0);
+    h.c({ seq: 102, ack: 502 });
+    expect(h.conns[0]!.ends).toBe(1);
+    expect(h.conns[0]!.endInfo).toMatchObject({ lastFrame: 7, packets: 7 });
+  });
+
+  test('after both FINs, an ACK that never comes ends the stream once the grace has passed', () => {
+    const h = new Harness({ resetGraceSeconds: 2 });
+    h.handshake(100, 500);
+    h.c({ seq: 101, ack: 501, flags: TCP_FIN | TCP_ACK, tsSec: 10 });
+    h.s({ seq: 501, ack: 102, flags: TCP_FIN | TCP_ACK, tsSec: 10 });
+    const other = { ...CLIENT, port: 40001 };
+    h.send(other, SERVER, { seq: 7000, flags: TCP_SYN, tsSec: 11 });
+    expect(h.conns[0]!.ends).toBe(0);
+    h.send(other, SERVER, { seq: 7000, flags: TCP_SYN, tsSec: 13 });
+    expect(h.conns[0]!.ends).toBe(1);
+    expect(h.conns[0]!.endInfo).toMatchObject({ lastFrame: 5 });
   });
 
   test('mid-stream start: a SYN whose seq differs from the first seen seq - 1 starts a new stream', () => {
@@ -137,18 +193,19 @@ describe('stream numbering follows Wireshark tcp.stream', () => {
       h.send(server, client, { seq: 0x90000001, ack: 0xfffffffc, payload: 'ok', flags: TCP_ACK | TCP_PSH });
       h.send(client, server, { seq: 0xfffffffc, ack: 0x90000003, flags: TCP_FIN | TCP_ACK });
       h.send(server, client, { seq: 0x90000003, ack: 0xfffffffd, flags: TCP_FIN | TCP_ACK });
+      h.send(client, server, { seq: 0xfffffffd, ack: 0x90000004, flags: TCP_ACK });
     }
     expect(h.table.stats).toMatchObject({ connections: 3, live: 0 });
     expect(h.conns.map((r) => [r.info.clientIp, r.info.serverIp, got(r, 0), got(r, 1), r.info.packets, r.ends])).toEqual([
-      ['192.168.0.1', '203.0.113.5', 'wrap-around', 'ok', 6, 1],
-      ['255.255.255.254', '203.0.113.5', 'wrap-around', 'ok', 6, 1],
-      ['128.0.0.0', '203.0.113.5', 'wrap-around', 'ok', 6, 1],
+      ['192.168.0.1', '203.0.113.5', 'wrap-around', 'ok', 7, 1],
+      ['255.255.255.254', '203.0.113.5', 'wrap-around', 'ok', 7, 1],
+      ['128.0.0.0', '203.0.113.5', 'wrap-around', 'ok', 7, 1],
     ]);
     // The cap forgot the first connection (its 4-tuple was found and removed): a late ACK there
     // starts a new stream, one on the last connection counts in it.
     h.send(clients[2]!, server, { seq: 0xfffffffd, ack: 0x90000004, flags: TCP_ACK });
     expect(h.table.stats.connections).toBe(3);
-    expect(h.conns[2]!.info.packets).toBe(7);
+    expect(h.conns[2]!.info.packets).toBe(8);
     h.send(server, clients[0]!, { seq: 0x90000004, ack: 0xfffffffd, flags: TCP_ACK });
     expect(h.table.stats.connections).toBe(4);
   });
@@ -274,8 +331,10 @@ describe('closing', () => {
     h.s({ seq: 504, ack: 102, flags: TCP_FIN | TCP_ACK }); // FIN after 3 bytes not yet seen
     expect(h.conns[0]!.ends).toBe(0);
     h.s({ seq: 501, ack: 102, payload: 'abc', flags: TCP_ACK | TCP_PSH });
-    expect(h.conns[0]!.ends).toBe(1);
     expect(got(h.conns[0]!, 1)).toBe('abc');
+    expect(h.conns[0]!.ends).toBe(0);
+    h.c({ seq: 102, ack: 505 }); // the ACK of the last FIN (the server's, in frame 5)
+    expect(h.conns[0]!.ends).toBe(1);
   });
 
   test('end() is called exactly once per connection, with complete info; state is released', () => {

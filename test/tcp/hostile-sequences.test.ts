@@ -89,6 +89,7 @@ describe('retransmissions of delivered bytes', () => {
     h.c({ seq: 101, ack: 501, payload: 'Zb', flags: DATA });
     h.c({ seq: 107, ack: 501, payload: 'gh', flags: TCP_FIN | DATA });
     h.s({ seq: 501, ack: 110, flags: TCP_FIN | TCP_ACK });
+    h.c({ seq: 110, ack: 502, flags: TCP_ACK });
     const r = h.conns[0]!;
     expect(got(r, 0)).toBe('abcdefgh');
     expect(h.warnings).toEqual([
