@@ -9,6 +9,8 @@ import { PacketDecoder } from './net/packet-decoder.js';
 import { newTcpSegment } from './net/tcp-segment.js';
 import { ConnectionTable, type TcpOptions } from './tcp/connection-table.js';
 import { createTlsConsumer } from './tls/connection-decoder.js';
+import { CertificateInterner } from './tls/certificate-interner.js';
+import { ListInterner } from './tls/list-interner.js';
 import type { TlsConnectionModel } from './tls/model.js';
 import type { WarningSink } from './report/warning.js';
 import { shardOf } from './parallel/shard-key.js';
@@ -85,8 +87,12 @@ export async function runPipeline(
     onConnection(model);
   };
   const onEnd = numbered ? numbered.ended : emit;
+  // One copy of each distinct certificate and hello list for the whole run, not one per
+  // connection: models then share them (see TlsConsumerOptions).
+  const certificates = new CertificateInterner();
+  const lists = new ListInterner();
   const table = new ConnectionTable(
-    (info, control) => createTlsConsumer(info, control, { onEnd, maxHandshakeBytes: caps.maxHandshakeBytes }),
+    (info, control) => createTlsConsumer(info, control, { onEnd, maxHandshakeBytes: caps.maxHandshakeBytes, certificates, lists }),
     {
       warn,
       maxPendingBytesPerDirection: caps.maxPendingBytesPerDirection,

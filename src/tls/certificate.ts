@@ -1,8 +1,12 @@
 import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
+import type { CertificateInterner } from './certificate-interner.js';
 
 /** One certificate of a Certificate message. */
 export interface CertificateEntry {
-  /** The DER bytes: a view into a copy of the certificate list, or into the body when `keepViews` allowed it. */
+  /**
+   * The DER bytes: the interner's shared copy when one is given, else a view into a copy of the
+   * certificate list, or into the body when `keepViews` allowed it.
+   */
   der: Uint8Array;
   /** TLS 1.3 per-entry extension types (status_request, signed_certificate_timestamp, ...). */
   extensions: number[];
@@ -35,6 +39,11 @@ export interface CertificateOptions {
    * certificate list is copied once and the DERs are views into the copy.
    */
   keepViews?: boolean;
+  /**
+   * Gives each DER as a shared copy of its bytes (equal certificates of other connections are
+   * one object): the list is then not copied, whatever `keepViews` says.
+   */
+  interner?: CertificateInterner | undefined;
 }
 
 /**
@@ -73,7 +82,8 @@ export function parseCertificate(body: Cursor, options: CertificateOptions): Par
   // Offsets in errors are relative to the message body: `origin` is where the body starts in
   // the bytes `list` reads.
   let origin = base;
-  if (!options.keepViews && list.remaining > 0) {
+  const interner = options.interner;
+  if (!interner && !options.keepViews && list.remaining > 0) {
     // One copy of the whole list, the DERs views into it: a copy per certificate cost a
     // buffer each (docs/decisions.md).
     const copy = list.bytes.slice(list.start, list.end);
@@ -97,8 +107,10 @@ export function parseCertificate(body: Cursor, options: CertificateOptions): Par
         extensions.push(type);
       }
     }
-    if (entries.length < max) entries.push({ der: cert.bytesView(cert.remaining)!, extensions });
-    else omitted++;
+    if (entries.length < max) {
+      const der = cert.bytesView(cert.remaining)!;
+      entries.push({ der: interner ? interner.intern(der) : der, extensions });
+    } else omitted++;
   }
   return parsed({ tls13: options.tls13, requestContext, entries, omitted, length });
 }

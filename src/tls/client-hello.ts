@@ -1,5 +1,5 @@
 import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
-import type { ClientHelloModel } from './model.js';
+import { NO_SESSION_ID, type ClientHelloModel } from './model.js';
 import type { ExtensionProblem } from './extensions.js';
 import { readClientHelloExtensions, type ClientHelloExtensionFields } from './hello-extensions.js';
 
@@ -81,7 +81,7 @@ export function parseClientHello(body: Cursor): ParseResult<ClientHello> {
   for (let i = 0; i < compressionMethods.length; i++, p++) compressionMethods[i] = b[p]!;
   body.pos = p;
   const random = b.slice(randomAt, randomAt + 32);
-  const sessionId = b.slice(sessionIdAt, sessionIdAt + sessionIdLength);
+  const sessionId = sessionIdLength === 0 ? NO_SESSION_ID : b.slice(sessionIdAt, sessionIdAt + sessionIdLength);
 
   if (body.atEnd) {
     return parsed({

@@ -50,6 +50,8 @@ import { classifyClientHelloStart, CLIENT_HELLO_START_BYTES } from './client-hel
 import { PreambleSide, describePreamble } from './plaintext-preamble.js';
 import { ALERT_LENGTH } from './alert.js';
 import { nullCipherMacLength } from './null-cipher.js';
+import type { CertificateInterner } from './certificate-interner.js';
+import type { ListInterner } from './list-interner.js';
 import { alertDescriptionName, alertLevelName, handshakeTypeName } from './registry/index.js';
 
 /** Options of {@link createTlsConsumer}. */
@@ -62,6 +64,17 @@ export interface TlsConsumerOptions {
   maxCertificates?: number;
   /** Entries kept in `messages` and in `alerts` each (default 512). */
   maxEvents?: number;
+  /**
+   * Shared copies of certificates for the connections of one run (pass the same interner to
+   * every consumer): equal DERs in the models are then one object. Without it each Certificate
+   * message keeps its own copy.
+   */
+  certificates?: CertificateInterner;
+  /**
+   * Shared hello lists for the connections of one run (pass the same interner to every
+   * consumer): equal cipher-suite, group, ... lists in the models are then one array.
+   */
+  lists?: ListInterner;
 }
 
 const DEFAULT_MAX_HANDSHAKE_BYTES = 256 * 1024;
@@ -217,7 +230,7 @@ class SeenMessage implements MessageModel {
 }
 
 /** The {@link HandshakeContext} of the message being parsed (see TlsConnectionDecoder.context). */
-const PARSE_CONTEXT: HandshakeContext = { version: null, cipherSuite: null, tls13: false, maxCertificates: DEFAULT_MAX_CERTIFICATES, bodyOwned: false };
+const PARSE_CONTEXT: HandshakeContext = { version: null, cipherSuite: null, tls13: false, maxCertificates: DEFAULT_MAX_CERTIFICATES, bodyOwned: false, certificates: undefined };
 
 /** A probe with nothing kept (shared: a probe is replaced, never written to). */
 const NO_PROBE = new Uint8Array(0);
@@ -1480,6 +1493,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
     c.tls13 = this.tls13;
     c.maxCertificates = this.maxCertificates;
     c.bodyOwned = bodyOwned;
+    c.certificates = this.options.certificates;
     return c;
   }
 
@@ -1508,12 +1522,12 @@ export class TlsConnectionDecoder implements StreamConsumer {
     switch (msg.kind) {
       case 'client_hello': {
         for (const p of msg.value.extensionProblems) this.problem(this.frame, `ClientHello extension ${p.type}: ${p.reason}`);
-        this.acceptClientHello(clientHelloModel(direction, this.frame, this.tsSec, this.tsNsec, m.recordVersion, false, msg.value));
+        this.acceptClientHello(clientHelloModel(direction, this.frame, this.tsSec, this.tsNsec, m.recordVersion, false, msg.value, this.options.lists));
         break;
       }
       case 'server_hello': {
         for (const p of msg.value.extensionProblems) this.problem(this.frame, `ServerHello extension ${p.type}: ${p.reason}`);
-        this.acceptServerHello(serverHelloModel(direction, this.frame, this.tsSec, this.tsNsec, m.recordVersion, msg.value));
+        this.acceptServerHello(serverHelloModel(direction, this.frame, this.tsSec, this.tsNsec, m.recordVersion, msg.value, this.options.lists));
         break;
       }
       case 'certificate': {
@@ -1603,6 +1617,10 @@ export class TlsConnectionDecoder implements StreamConsumer {
       else this.problem(hello.frame, 'a second ServerHello');
       return;
     }
+    const ch = m.secondClientHello ?? m.clientHello;
+    // An echoed session id (every TLS 1.3 server, TLS 1.2 resumption) is the client's object:
+    // equal bytes, one copy per connection instead of two.
+    if (ch && isCopyOf(hello.sessionId, ch.sessionId)) hello.sessionId = ch.sessionId;
     m.serverHello = hello;
     this.track(hello);
     m.version = hello.selectedVersion;
@@ -1695,4 +1713,11 @@ export function createTlsConsumer(info: TcpConnectionInfo, control: StreamContro
 /** A {@link ConsumerFactory} for the connection table that decodes every connection as TLS. */
 export function tlsConsumerFactory(options: TlsConsumerOptions): ConsumerFactory {
   return (info, control) => new TlsConnectionDecoder(info, control, options);
+}
+
+/** `a` holds the same non-empty bytes as `b` in another object (empty session ids are already one shared object). */
+function isCopyOf(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b || a.length === 0 || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -3,6 +3,7 @@ import { HandshakeType, HANDSHAKE_HEADER_LENGTH, parseHandshakeHeader } from './
 import { parseClientHello, type ClientHello } from './client-hello.js';
 import { parseServerHello, type ServerHello } from './server-hello.js';
 import { parseCertificate, type Certificate } from './certificate.js';
+import type { CertificateInterner } from './certificate-interner.js';
 import { parseCertificateRequest, type CertificateRequest } from './certificate-request.js';
 import { parseServerKeyExchange, type ServerKeyExchange } from './server-key-exchange.js';
 import { parseServerHelloDone } from './server-hello-done.js';
@@ -29,6 +30,8 @@ export interface HandshakeContext {
    * copied together): decoded byte strings may then be views into them instead of copies.
    */
   bodyOwned?: boolean;
+  /** Shares certificates equal to ones already seen (see {@link CertificateInterner}). */
+  certificates?: CertificateInterner | undefined;
 }
 
 /** A decoded handshake message, told apart by `kind`; `other` for types read by length only. */
@@ -90,7 +93,7 @@ export function parseHandshakeBody(type: number, body: Cursor, ctx: HandshakeCon
       return r.ok ? ok({ kind: 'encrypted_extensions', type: 8, length, value: r.value }) : r;
     }
     case HandshakeType.certificate: {
-      const r = parseCertificate(body, { tls13: ctx.tls13, maxCertificates: ctx.maxCertificates, keepViews: ctx.bodyOwned === true });
+      const r = parseCertificate(body, { tls13: ctx.tls13, maxCertificates: ctx.maxCertificates, keepViews: ctx.bodyOwned === true, interner: ctx.certificates });
       return r.ok ? ok({ kind: 'certificate', type: 11, length, value: r.value }) : r;
     }
     case HandshakeType.server_key_exchange: {

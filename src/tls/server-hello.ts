@@ -1,5 +1,5 @@
 import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
-import type { ServerHelloModel } from './model.js';
+import { NO_SESSION_ID, type ServerHelloModel } from './model.js';
 import type { ExtensionProblem } from './extensions.js';
 import { readServerHelloExtensions, type ServerHelloExtensionFields } from './hello-extensions.js';
 
@@ -68,11 +68,11 @@ export function parseServerHello(body: Cursor): ParseResult<ServerHello> {
     if (end - p < 1 || end - p - 1 < b[p]!) return malformed('legacy_session_id_echo runs past the message', p - base);
     const echoLength = b[p]!;
     if (echoLength > 32) return malformed(`legacy_session_id_echo of ${echoLength} bytes exceeds 32`, p - base);
-    sessionId = b.slice(p + 1, p + 1 + echoLength);
+    sessionId = echoLength === 0 ? NO_SESSION_ID : b.slice(p + 1, p + 1 + echoLength);
     p += 1 + echoLength;
   } else {
     // The draft form has none.
-    sessionId = new Uint8Array(0);
+    sessionId = NO_SESSION_ID;
   }
   if (end - p < 2) return malformed('ServerHello shorter than its cipher_suite', p - base);
   const cipherSuite = (b[p]! << 8) | b[p + 1]!;

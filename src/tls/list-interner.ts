@@ -1,0 +1,71 @@
+/**
+ * One object per distinct list of a hello for all the connections of a run. Clients of one
+ * stack offer the same cipher suites, groups, signature algorithms, ... on every connection:
+ * a hello's dozen lists were about 1.2 KB of every connection's model, held (and, on
+ * connections that outlived two young-generation collections, promoted to the old space) for
+ * the connection's whole life (docs/decisions.md, "growth").
+ */
+
+/** Distinct lists kept by default before the table starts over. */
+const DEFAULT_MAX_LISTS = 1024;
+
+/** Gives equal lists as one shared array (see {@link ListInterner.numbers}). */
+export class ListInterner {
+  private readonly numberLists = new Map<number, number[][]>();
+  private readonly stringLists = new Map<string, string[]>();
+  private size = 0;
+
+  /**
+   * @param maxLists distinct lists kept; beyond it the table starts over, so that lists that
+   *   are never the same twice (GREASE values drawn per connection) hold a bounded amount.
+   */
+  constructor(private readonly maxLists = DEFAULT_MAX_LISTS) {}
+
+  /** The shared list with the values of `list` in the same order (`list` itself the first time). Callers must not write to the result. */
+  numbers(list: number[]): number[] {
+    const hash = hashOf(list);
+    const known = this.numberLists.get(hash);
+    if (known) {
+      for (const k of known) if (sameNumbers(k, list)) return k;
+    }
+    this.count();
+    const again = this.numberLists.get(hash);
+    if (again) again.push(list);
+    else this.numberLists.set(hash, [list]);
+    return list;
+  }
+
+  /** As {@link numbers}, for lists of strings (ALPN protocol names). */
+  strings(list: string[]): string[] {
+    // JSON tells ['a,b'] from ['a', 'b']; the key is a short string made once per hello.
+    const key = JSON.stringify(list);
+    const known = this.stringLists.get(key);
+    if (known) return known;
+    this.count();
+    this.stringLists.set(key, list);
+    return list;
+  }
+
+  /** Makes room for one more list. */
+  private count(): void {
+    if (this.size >= this.maxLists) {
+      this.numberLists.clear();
+      this.stringLists.clear();
+      this.size = 0;
+    }
+    this.size++;
+  }
+}
+
+function hashOf(list: number[]): number {
+  let h = list.length | 0;
+  for (let i = 0; i < list.length; i++) h = Math.imul(h ^ list[i]!, 0x01000193);
+  // A small integer key (Smi) keeps the Map's lookups off boxed numbers.
+  return h & 0x3fffffff;
+}
+
+function sameNumbers(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
