@@ -8,7 +8,8 @@ import { runPipeline, type Caps, type ShardOptions } from './pipeline.js';
 import type { TlsConnectionModel } from './tls/model.js';
 import { CertificateCache, TrustStore } from './x509/index.js';
 import { diagnoseConnection } from './diagnose/engine.js';
-import { CertificateInterner, peerFactsOf, type PeerFacts } from './diagnose/peer-facts.js';
+import { peerFactsOf, type PeerFacts } from './diagnose/peer-facts.js';
+import { CertificateInterner } from './tls/certificate-interner.js';
 import { PEER_WINDOW, ServerPeers } from './diagnose/peer-selection.js';
 import { connectionReport } from './report/connection-report.js';
 import type { ConnectionReport, Report } from './report/schema.js';
@@ -118,7 +119,7 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
   };
   // Every connection is evidence for the others to its server: its PeerFacts (~260 bytes) are
   // made when it ends, and its model (~5 KB) is let go as soon as it is reported.
-  const certificates = new CertificateInterner();
+  const certificates = new CertificateInterner(4096);
   let ended: { facts: PeerFacts; model: TlsConnectionModel | null }[] = [];
   const summary = await runPipeline(
     input,
@@ -196,7 +197,7 @@ export async function* analyzeStream(input: CaptureInput, options: AnalyzeOption
   const cache = new CertificateCache();
   const expectedHost = options.expectedHost ?? null;
   const peersByServer = new Map<string, PeerFacts[]>();
-  const certificates = new CertificateInterner();
+  const certificates = new CertificateInterner(4096);
   let peerCount = 0;
   // A queue: taken slots are cleared at once, the array compacted now and then.
   let ready: (TlsConnectionModel | undefined)[] = [];

@@ -6,6 +6,7 @@
  * alerts, ...), its facts are about a hundred bytes plus a chain shared with the other
  * connections that sent the same certificates.
  */
+import type { CertificateInterner } from '../tls/certificate-interner.js';
 import type { TlsConnectionModel } from '../tls/model.js';
 
 /** One connection as evidence for others. Immutable: built once, when the connection ends. */
@@ -28,47 +29,6 @@ export interface PeerFacts {
   readonly serverChainSeen: { readonly frame: number; readonly tsSec: number; readonly tsNsec: number } | null;
   /** The handshake completed and the client then sent application data: it trusted the chain. */
   readonly clientUsedIt: boolean;
-}
-
-/**
- * Keeps one copy of each distinct certificate, so that the facts of many connections share it.
- * A DER of a connection model may be a view into a larger buffer (a read chunk, a reassembled
- * message): the copy holds only the certificate's bytes, and lets that buffer go.
- */
-export class CertificateInterner {
-  private readonly byKey = new Map<string, Uint8Array[]>();
-  private size = 0;
-
-  /** @param maxCertificates distinct certificates kept; beyond it the table starts over (later copies are not shared with earlier ones). */
-  constructor(private readonly maxCertificates = 4096) {}
-
-  /** The shared copy of `der` (equal bytes give the same object). */
-  intern(der: Uint8Array): Uint8Array {
-    // Length and the last bytes (signature bits) tell certificates apart cheaply; equal keys are compared in full.
-    const tail = der.subarray(Math.max(0, der.length - 16));
-    let key = `${der.length}`;
-    for (const b of tail) key += `,${b}`;
-    const known = this.byKey.get(key);
-    if (known) {
-      for (const k of known) if (sameBytes(k, der)) return k;
-    }
-    if (this.size >= this.maxCertificates) {
-      this.byKey.clear();
-      this.size = 0;
-    }
-    const copy = der.slice();
-    const list = this.byKey.get(key);
-    if (list) list.push(copy);
-    else this.byKey.set(key, [copy]);
-    this.size++;
-    return copy;
-  }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**

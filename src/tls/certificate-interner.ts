@@ -32,7 +32,8 @@ export class CertificateInterner {
     const hash = hashOf(der);
     const known = this.byHash.get(hash);
     if (known) {
-      for (const k of known) if (sameBytes(k, der)) return k;
+      // Chains from the pipeline are already shared copies: identity answers before any compare.
+      for (const k of known) if (k === der || sameBytes(k, der)) return k;
     }
     if (this.size >= this.maxCertificates) {
       this.byHash.clear();

@@ -1,10 +1,10 @@
 /** PeerFacts: what another connection contributes as evidence, kept instead of its model. */
-import { CertificateInterner, peerFactsOf } from '../../src/diagnose/peer-facts.js';
+import { peerFactsOf } from '../../src/diagnose/peer-facts.js';
+import { CertificateInterner } from '../../src/tls/certificate-interner.js';
 import { der } from '../x509/fixture-certificates.js';
 import { ModelBuilder } from './model-builder.js';
 
 const LEAF = der('leaf-valid');
-const OTHER = der('leaf-ec');
 
 describe('peerFactsOf', () => {
   test('keeps the answered hello, its name and frame, the server chain and whether the client used the connection', () => {
@@ -40,37 +40,7 @@ describe('peerFactsOf', () => {
   });
 });
 
-describe('CertificateInterner', () => {
-  test('equal certificates become one copy that no longer holds the buffer they were read from', () => {
-    const interner = new CertificateInterner();
-    const record = new Uint8Array(LEAF.length + 100);
-    record.set(LEAF, 50);
-    const view = record.subarray(50, 50 + LEAF.length);
-    const a = interner.intern(view);
-    const b = interner.intern(LEAF.slice());
-    expect(a).toBe(b);
-    expect(a).toEqual(LEAF);
-    expect(a.buffer.byteLength).toBe(LEAF.length);
-    expect(interner.intern(OTHER)).not.toBe(a);
-  });
-
-  test('bytes that differ only before the compared tail stay apart', () => {
-    const interner = new CertificateInterner();
-    const changed = LEAF.slice();
-    changed[10] = changed[10]! ^ 0xff;
-    expect(interner.intern(changed)).not.toBe(interner.intern(LEAF));
-    expect(interner.intern(changed)).toEqual(changed);
-  });
-
-  test('past its bound it starts over and still answers equal bytes', () => {
-    const interner = new CertificateInterner(1);
-    const a = interner.intern(LEAF);
-    interner.intern(OTHER);
-    const again = interner.intern(LEAF);
-    expect(again).toEqual(a);
-    expect(again).not.toBe(a);
-  });
-
+describe('peerFactsOf with an interner', () => {
   test('facts built with an interner share the chain copies', () => {
     const interner = new CertificateInterner();
     const build = (id: number) => new ModelBuilder({ id }).clientHello(4, 0).serverHello(6, 0.01).certificate('server', 7, 0.01, [LEAF.slice()]).build();
