@@ -40,22 +40,32 @@ function bufferedWriter(out: CliIo['stdout']): {
   flush(): void;
 } {
   let buf = '';
+  // One wait for 'drain' however many writers are refused meanwhile (shards' lines are not
+  // awaited): a listener per refused write would pile up on a slow pipe.
+  let draining: Promise<void> | undefined;
+  const pushed = (accepted: unknown): Promise<void> | undefined => {
+    if (accepted !== false || !out.once) return undefined;
+    draining ??= new Promise<void>((resolve) =>
+      out.once!('drain', () => {
+        draining = undefined;
+        resolve();
+      }),
+    );
+    return draining;
+  };
   return {
     write(s: string) {
       buf += s;
       if (buf.length < 1 << 16) return undefined;
       const accepted = out.write(buf);
       buf = '';
-      if (accepted !== false || !out.once) return undefined;
-      return new Promise<void>((resolve) => out.once!('drain', resolve));
+      return pushed(accepted);
     },
-    /** Bytes already encoded (ndjson lines from shards) go out as they are, after what is buffered. */
+    /** Bytes already encoded (ndjson lines from shards, JSON chunks) go out as they are, after what is buffered. */
     writeBytes(b: Uint8Array) {
       if (buf) out.write(buf);
       buf = '';
-      const accepted = out.write(b);
-      if (accepted !== false || !out.once) return undefined;
-      return new Promise<void>((resolve) => out.once!('drain', resolve));
+      return pushed(out.write(b));
     },
     flush() {
       if (buf) out.write(buf);
