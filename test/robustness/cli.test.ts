@@ -54,23 +54,20 @@ d('CLI on adversarial captures', () => {
 
   const names: readonly string[] = ADVERSARIAL_NAMES;
 
-  // The million-SYN capture runs in the two report paths (whole report, streaming) only: each run is long.
-  // Streaming (ndjson) in every run; the whole JSON report through the CLI (1.6 GB of text,
-  // ~50 s and 3.8 GB of memory here, of which analyze() ~15 s) only on demand with THA_SLOW_TESTS=1:
-  // analyze() itself on this capture runs in every CI (adversarial.test.ts).
-  const slow = process.env.THA_SLOW_TESTS === '1';
-  const cases = names.flatMap((n) =>
-    n === 'million-syns' ? (slow ? [[n, 'json'], [n, 'ndjson']] : [[n, 'ndjson']]) : [[n, 'json'], [n, 'text'], [n, 'ndjson']],
-  );
+  // The million-SYN capture runs through the CLI in both report paths. The whole JSON report is
+  // 1.6 GB of text (17.6 s and 1.8 GB of memory on a quiet 2-core machine, up to ~60 s under
+  // load): it gets its own kill time; its time bound is checked on analyze() in adversarial.test.ts.
+  const cases = names.flatMap((n) => (n === 'million-syns' ? [[n, 'json'], [n, 'ndjson']] : [[n, 'json'], [n, 'text'], [n, 'ndjson']]));
+  const killMs = (name: string, format: string, boundMs: number): number => (name === 'million-syns' && format === 'json' ? 110_000 : boundMs * 2 + 2000);
   test.each(cases)('%s --format %s: exit 1, no stack trace', (name, format) => {
     const f = files.find((x) => x.name === name)!;
-    const r = cli(['--format', format, f.file], f.boundMs * 2 + 2000);
+    const r = cli(['--format', format, f.file], killMs(name, format, f.boundMs));
     expect(r.signal).toBeNull();
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(r.stderr).not.toMatch(/internal error/);
     for (const line of r.stderr.split('\n').filter(Boolean)) expect(line).toMatch(/^(warning: |tls-handshake-analyzer: )/);
     expect(r.status).toBe(1);
-  }, 120_000);
+  }, 130_000);
 
   test('random bytes: exit 2 with one line naming the file, no stack trace', () => {
     const f = files.find((x) => x.name === 'random-bytes')!;
