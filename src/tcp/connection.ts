@@ -8,8 +8,21 @@ import { DirectionReassembler, type ReassemblyContext } from './direction-reasse
 import type { Direction, StreamConsumer, StreamControl, TcpConnectionInfo } from './stream-types.js';
 import { ipv4ToString, type TcpSegment } from '../net/tcp-segment.js';
 
-/** Wireshark's per-direction base sequence number is unset (real bases are 0 .. 2^32-1). */
+/**
+ * Initial value of a base sequence number before it is known (Connection.basesKnown tells
+ * which are: a base is stored as `seq | 0`, so -1 is also a real one).
+ */
 export const NO_BASE = -1;
+
+/** Bits of Connection.state. */
+const DECIDED = 1;
+const AIS_CLIENT = 2;
+const ENDED = 4;
+const FORGOTTEN = 8;
+const CLOSING = 16;
+const FINS_SHIFT = 5;
+const ACKED_SHIFT = 7;
+const BASES_SHIFT = 9;
 
 export class Connection implements StreamControl {
   readonly ipVersion: 4 | 6;
@@ -27,15 +40,14 @@ export class Connection implements StreamControl {
   /** Next connection in the same IPv4 hash bucket. */
   nextInBucket: Connection | null = null;
   /**
-   * Wireshark's base_seq per direction (0: A to B, 1: B to A): set by the first segment of
+   * Wireshark's base_seq per direction (A: A to B, B: B to A): set by the first segment of
    * the direction (its seq on a SYN, else seq - 1) or by the first ACK from the other side
    * (ack - 1). A pure SYN whose seq differs from its direction's base starts a new stream.
+   * Kept as signed 32-bit integers (`seq | 0`, set-ness in basesKnown), in two fields, not a
+   * pair: a tombstone keeps them, and an array, or numbers above 2^31, are objects more each.
    */
-  readonly wsBase: [number, number] = [NO_BASE, NO_BASE];
-  /** Bit o is set once wsBase[o] is: every packet after the handshake then skips wsBase. */
-  basesKnown = 0;
-  /** Directions whose FIN has been seen (0 to 2): below 2 the connection cannot be finished. */
-  fins = 0;
+  wsBaseA = NO_BASE;
+  wsBaseB = NO_BASE;
   /**
    * A to B, and B to A (fields, not a pair: one object less to reach per packet). Once the
    * connection has ended both are the table's empty placeholder (see `dropFlows`).
@@ -43,27 +55,75 @@ export class Connection implements StreamControl {
   flowA: DirectionReassembler;
   flowB: DirectionReassembler;
   readonly info: TcpConnectionInfo;
-  decided = false;
-  aIsClient = true;
   consumer: StreamConsumer | null = null;
-  ended = false;
-  /** Removed from the table (replaced, expired or past the tombstone cap). */
-  forgotten = false;
   /**
    * Capture time (seconds) from which the table's grace period runs: the first RST, or the
    * moment both directions were closed by FIN; -1 when neither has happened.
    */
   graceFrom = -1;
+  /**
+   * The flags and small counters below, packed in one small integer: a tombstone (8,192 kept
+   * by default) keeps its connection object, and eight fields were 64 bytes each
+   * (docs/decisions.d/tcpmem.md).
+   */
+  private state = AIS_CLIENT;
+  /** Neighbours in the table's list of live connections, least recently active first. */
+  olderLive: Connection | null = null;
+  newerLive: Connection | null = null;
+
+  /** Bit o is set once wsBaseA (o = 0) or wsBaseB (o = 1) is: every packet after the handshake then skips them. */
+  get basesKnown(): number {
+    return (this.state >> BASES_SHIFT) & 3;
+  }
+  set basesKnown(v: number) {
+    this.state = (this.state & ~(3 << BASES_SHIFT)) | ((v & 3) << BASES_SHIFT);
+  }
+  /** Directions whose FIN has been seen (0 to 2): below 2 the connection cannot be finished. */
+  get fins(): number {
+    return (this.state >> FINS_SHIFT) & 3;
+  }
+  set fins(v: number) {
+    this.state = (this.state & ~(3 << FINS_SHIFT)) | ((v & 3) << FINS_SHIFT);
+  }
   /** Bit o is set once flow o's FIN (0: A to B, 1: B to A) has been acknowledged by the other side. */
-  finsAcked = 0;
+  get finsAcked(): number {
+    return (this.state >> ACKED_SHIFT) & 3;
+  }
+  set finsAcked(v: number) {
+    this.state = (this.state & ~(3 << ACKED_SHIFT)) | ((v & 3) << ACKED_SHIFT);
+  }
+  /** Client and server are decided (see setRoles). */
+  get decided(): boolean {
+    return (this.state & DECIDED) !== 0;
+  }
+  /** Endpoint A is the client (meaningful once decided). */
+  get aIsClient(): boolean {
+    return (this.state & AIS_CLIENT) !== 0;
+  }
+  /** The consumer has had its end(): what is left is a tombstone for numbering. */
+  get ended(): boolean {
+    return (this.state & ENDED) !== 0;
+  }
+  set ended(v: boolean) {
+    this.state = v ? this.state | ENDED : this.state & ~ENDED;
+  }
+  /** Removed from the table (replaced, expired or past the tombstone cap). */
+  get forgotten(): boolean {
+    return (this.state & FORGOTTEN) !== 0;
+  }
+  set forgotten(v: boolean) {
+    this.state = v ? this.state | FORGOTTEN : this.state & ~FORGOTTEN;
+  }
   /**
    * Both FINs are in and every byte before them delivered: the connection only waits for the
    * ACKs of the FINs (finsAcked = 3) to end.
    */
-  closing = false;
-  /** Neighbours in the table's list of live connections, least recently active first. */
-  olderLive: Connection | null = null;
-  newerLive: Connection | null = null;
+  get closing(): boolean {
+    return (this.state & CLOSING) !== 0;
+  }
+  set closing(v: boolean) {
+    this.state = v ? this.state | CLOSING : this.state & ~CLOSING;
+  }
 
   constructor(readonly id: number, seg: TcpSegment, ctx: ReassemblyContext) {
     this.ipVersion = seg.ipVersion;
@@ -143,8 +203,7 @@ export class Connection implements StreamControl {
     info.clientPort = aIsClient ? this.aPort : this.bPort;
     info.serverIp = aIsClient ? bIp : aIp;
     info.serverPort = aIsClient ? this.bPort : this.aPort;
-    this.decided = true;
-    this.aIsClient = aIsClient;
+    this.state = (this.state & ~AIS_CLIENT) | DECIDED | (aIsClient ? AIS_CLIENT : 0);
     this.flowA.direction = aIsClient ? 0 : 1;
     this.flowB.direction = aIsClient ? 1 : 0;
   }

@@ -33,7 +33,11 @@ export interface RecentDifference {
  * ring[(p - base) % RECENT_BYTES].
  */
 export class RecentBytes {
-  private readonly ring = new Uint8Array(RECENT_BYTES);
+  /**
+   * The ring and the chunk table share one buffer: three typed arrays with their own buffers
+   * were ~0.5 KB of heap objects per copy besides the bytes, and a copy is pooled for the run.
+   */
+  private readonly ring: Uint8Array;
   /** End position of the kept range (exclusive). */
   end = 0;
   private length = 0;
@@ -43,11 +47,19 @@ export class RecentBytes {
    * connections in fewer cache lines than writing wherever `p % RECENT_BYTES` falls.
    */
   private base = 0;
-  /** Start position and frame of the last RECENT_FRAMES chunks, a ring; `head` is the oldest. */
-  private readonly starts = new Float64Array(RECENT_FRAMES);
-  private readonly frames = new Float64Array(RECENT_FRAMES);
+  /**
+   * Start position (at slot) and frame (at RECENT_FRAMES + slot) of the last RECENT_FRAMES
+   * chunks, a ring; `head` is the oldest.
+   */
+  private readonly chunks: Float64Array;
   private head = 0;
   private count = 0;
+
+  constructor() {
+    const buffer = new ArrayBuffer(RECENT_BYTES + 2 * RECENT_FRAMES * Float64Array.BYTES_PER_ELEMENT);
+    this.ring = new Uint8Array(buffer, 0, RECENT_BYTES);
+    this.chunks = new Float64Array(buffer, RECENT_BYTES, 2 * RECENT_FRAMES);
+  }
 
   /** Forgets everything kept (the copy goes back to its pool). */
   clear(): void {
@@ -88,8 +100,8 @@ export class RecentBytes {
     } else {
       slot = (this.head + this.count++) % RECENT_FRAMES;
     }
-    this.starts[slot] = first;
-    this.frames[slot] = frame;
+    this.chunks[slot] = first;
+    this.chunks[RECENT_FRAMES + slot] = frame;
   }
 
   /**
@@ -106,8 +118,8 @@ export class RecentBytes {
       let frame = -1;
       for (let i = this.count - 1; i >= 0; i--) {
         const slot = (this.head + i) % RECENT_FRAMES;
-        if (this.starts[slot]! <= p) {
-          frame = this.frames[slot]!;
+        if (this.chunks[slot]! <= p) {
+          frame = this.chunks[RECENT_FRAMES + slot]!;
           break;
         }
       }
