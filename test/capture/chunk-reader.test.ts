@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -79,6 +80,88 @@ describe('ChunkReader', () => {
       await expect(abandoned.settle()).resolves.toBeUndefined();
     } finally {
       await handle.close();
+    }
+  });
+
+  it('a regular file gets three reads in flight into four buffers, handed out in file order', async () => {
+    const big = Uint8Array.from({ length: 5000 }, (_, i) => (i * 131 + 3) & 0xff);
+    const file = await open(toFile('ahead3.bin', big), 'r');
+    try {
+      const reader = new ChunkReader(file, 'ahead3.bin', 300, 3);
+      const seen: number[] = [];
+      const buffers: Uint8Array[] = [];
+      let chunk = await reader.first(2);
+      while (reader.length > 0) {
+        buffers.push(chunk);
+        const mine = chunk.slice(0, reader.length);
+        reader.readAhead();
+        await waitForIo();
+        // Every read in flight has finished by now: none of them went into the chunk handed out.
+        expect(chunk.subarray(0, mine.length)).toEqual(mine);
+        seen.push(...mine);
+        chunk = await reader.next();
+      }
+      expect(Uint8Array.from(seen)).toEqual(big);
+      expect(new Set(buffers).size).toBe(4);
+      for (let i = 1; i < buffers.length; i++) expect(buffers[i]).not.toBe(buffers[i - 1]);
+    } finally {
+      await file.close();
+    }
+  });
+
+  it('a file that grows after a short read is read on from where that read ended: no gap, no repeat', async () => {
+    const name = toFile('growing.bin', content);
+    const more = Uint8Array.from({ length: 500 }, (_, i) => (i * 7 + 1) & 0xff);
+    const file = await open(name, 'r');
+    try {
+      const reader = new ChunkReader(file, name, 300, 3);
+      const seen: number[] = [];
+      let chunk = await reader.first(2);
+      let appended = false;
+      while (reader.length > 0) {
+        seen.push(...chunk.subarray(0, reader.length));
+        reader.readAhead();
+        // The reads in flight reach past the end (the one at 1200 finds nothing) before the file grows.
+        await waitForIo();
+        if (!appended && seen.length >= 600) {
+          fs.appendFileSync(name, more);
+          appended = true;
+        }
+        chunk = await reader.next();
+      }
+      expect(Uint8Array.from(seen)).toEqual(Uint8Array.from([...content, ...more]));
+    } finally {
+      await file.close();
+    }
+  });
+
+  it('a FIFO is read at the file position, one read at a time, even when more reads ahead are allowed', async () => {
+    const fifo = path.join(dir, 'capture.fifo');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      console.warn('mkfifo is not available: FIFO reading not tested');
+      return;
+    }
+    const writer = fs.createWriteStream(fifo);
+    const written = new Promise<void>((resolve, reject) => {
+      writer.on('error', reject);
+      writer.end(content, () => resolve());
+    });
+    const file = await open(fifo, 'r');
+    try {
+      const reader = new ChunkReader(file, fifo, 300, 3);
+      const seen: number[] = [];
+      let chunk = await reader.first(2);
+      while (reader.length > 0) {
+        seen.push(...chunk.subarray(0, reader.length));
+        reader.readAhead();
+        chunk = await reader.next();
+      }
+      await written;
+      expect(Uint8Array.from(seen)).toEqual(content);
+    } finally {
+      await file.close();
     }
   });
 
