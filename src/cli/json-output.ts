@@ -7,7 +7,7 @@
  * Each value is indented by V8 itself (see {@link wrapping}) and encoded straight into the chunk:
  * on the million-SYN capture that cut printing from ~11 to ~7 s of CPU. Honouring the writer's
  * backpressure keeps a slow pipe from queueing the whole text: without it, that capture's json
- * through `| (sleep 25; cat)` grew past 4 GB and was killed (docs/decisions.d/jsonout.md).
+ * through `| (sleep 25; cat)` grew past 4 GB and was killed (docs/decisions.md, "`--format json` printing").
  */
 import type { Report } from '../report/schema.js';
 

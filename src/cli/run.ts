@@ -79,7 +79,7 @@ function bufferedWriter(out: CliIo['stdout']): {
  * module loading, root certificates, read + decode of the whole file (~1.0 s CPU on the 1 GB
  * bench capture) and its isolate's background JIT and GC (~1.1 s, on V8's helper threads), while
  * the analysis it takes over is ~1.5 s in all: on 2 cores, 2 shards take ~7.2 s CPU against ~4.5
- * s for one thread, and no less wall time (docs/decisions.d/shard.md).
+ * s for one thread, and no less wall time (docs/decisions.md, "One capture split over worker threads by flow").
  */
 export const SHARD_MIN_CORES = 4;
 

@@ -64,7 +64,7 @@ const CLIENT_SECOND_FLIGHT = new Set([11, 15, 16, 20, -1]);
  */
 export function stageAt(conn: TlsConnectionModel, frame: number): Stage {
   if (conn.handshakeComplete && conn.completedFrame !== null && frame > conn.completedFrame) return 'complete';
-  // One pass, no copies: every rule's abort goes through here (see docs/decisions.d/diagnose.md).
+  // One pass, no copies: every rule's abort goes through here (see docs/decisions.md, "Diagnosis and certificate analysis: CPU per connection").
   // A later ClientHello starts the count again, so the state left is the one after the last.
   let helloSeen = false;
   let serverAnswered = false;

@@ -38,7 +38,7 @@ export interface ShardRunOptions {
  *
  * Shard 0 runs in this thread, which otherwise only waits: each thread that analyzes pays for
  * its own module loading, JIT warm-up, Node's root certificates parsed and its read of the whole
- * file, so K shards cost K of those, not K + 1 (docs/decisions.d/shard.md). This thread answers
+ * file, so K shards cost K of those, not K + 1 (docs/decisions.md, "One capture split over worker threads by flow"). This thread answers
  * the workers' numbering reports between its own chunks (its reads are asynchronous).
  */
 export function analyzeInShards(task: FileTask, events: FileEvents, options: ShardRunOptions): Promise<FileResult> {

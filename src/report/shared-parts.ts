@@ -3,7 +3,7 @@
  * end): parts that are equal from connection to connection become one shared, frozen object.
  * A payload-less connection (a SYN flood makes a million) is mostly such parts: empty lists,
  * the server's endpoint, the same remediation. Sharing them took what its report keeps from
- * about 1,050 to about 700 bytes (docs/decisions.d/report.md).
+ * about 1,050 to about 700 bytes (docs/decisions.md, "Report building and output").
  *
  * Frozen, so that a caller who changes one connection's report gets an error instead of
  * silently changing every connection that shares the part.

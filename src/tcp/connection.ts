@@ -64,7 +64,7 @@ export class Connection implements StreamControl {
   /**
    * The flags and small counters below, packed in one small integer: a tombstone (8,192 kept
    * by default) keeps its connection object, and eight fields were 64 bytes each
-   * (docs/decisions.d/tcpmem.md).
+   * (docs/decisions.md, "tcpmem: what an ended connection (tombstone) keeps").
    */
   private state = AIS_CLIENT;
   /** Neighbours in the table's list of live connections, least recently active first. */
@@ -171,7 +171,7 @@ export class Connection implements StreamControl {
   /**
    * Replaces the ended connection's released reassemblers with a placeholder: a tombstone stays
    * for numbering (8,192 by default) and needs neither: ~350 bytes less each, which the garbage
-   * collector no longer marks (docs/decisions.d/tcp.md).
+   * collector no longer marks (docs/decisions.md, "TCP layer: cost per packet and per connection").
    */
   dropFlows(placeholder: DirectionReassembler): void {
     this.flowA = placeholder;

@@ -7,7 +7,7 @@
  * byte and gives it back when its connection ends, so a capture of many short connections
  * reuses a few rings instead of allocating (and collecting) 4 KiB per direction. Allocating a
  * ring per direction cost about 0.2 s of CPU per GB of capture, much of it in the garbage
- * collector (docs/decisions.d/tcp.md).
+ * collector (docs/decisions.md, "TCP layer: cost per packet and per connection").
  */
 
 /**

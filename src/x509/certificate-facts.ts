@@ -255,7 +255,7 @@ const MAX_SCAN = 8;
  *
  * A certificate seen again is found without hashing it: by a fingerprint of its length and last
  * bytes (the signature), then a byte comparison with the kept copy, so equal bytes in another
- * buffer hit and different bytes never do (see docs/decisions.d/diagnose.md).
+ * buffer hit and different bytes never do (see docs/decisions.md, "Diagnosis and certificate analysis: CPU per connection").
  */
 export class CertificateCache {
   /** By SHA-256. */

@@ -33,7 +33,7 @@ interface Anchor {
  * subject key identifier are read by the project's DER reader, under the same keys a full parse
  * gives (see name-key-der.ts); the full parse happens when a lookup returns the anchor. Parsing
  * Node's ~144 roots up front cost ~0.36 s of CPU per process and per worker thread, while a
- * capture's chains reach a handful of them (docs/decisions.d/startup.md). A certificate whose
+ * capture's chains reach a handful of them (docs/decisions.md, "Start-up cost"). A certificate whose
  * keys the DER reader cannot vouch for (rare string types, odd encodings), or that might not
  * parse at all, is parsed at once, so `size` and `rejected` are known from the start.
  */

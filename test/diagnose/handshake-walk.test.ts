@@ -1,6 +1,6 @@
 /**
  * The walks of handshake-state.ts were rewritten to run in one pass without copies or sorts (see
- * docs/decisions.d/diagnose.md). Their earlier, plainly written versions are kept here as the
+ * docs/decisions.md, "Diagnosis and certificate analysis: CPU per connection"). Their earlier, plainly written versions are kept here as the
  * specification: on thousands of seeded random models, frame by frame, both must agree exactly,
  * ties and out-of-order frames included.
  */
