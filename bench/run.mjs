@@ -5,7 +5,7 @@
 // ratios to tshark (wall and CPU) and to cat, with the load average before and after (on a shared
 // machine compare the CPU ratios).
 //
-//   node bench/run.mjs [--sizes 1000] [--with-4gb] [--runs 3] [--tshark-runs 1]
+//   node bench/run.mjs [--sizes 1000 (or '' for none)] [--with-4gb] [--runs 3] [--tshark-runs 1]
 //                      [--formats pcap,pcapng] [--stages cat,reassembly,tls-decode,ndjson,json,tshark]
 //                      [--many 1000000] [--json results.json] [--jobs 1,2]
 //
@@ -27,7 +27,8 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const sizes = opt('--sizes', '1000').split(',').map(Number);
+// --sizes '' runs no sized capture (e.g. only --many).
+const sizes = opt('--sizes', '1000').split(',').filter(Boolean).map(Number);
 if (args.includes('--with-4gb') && !sizes.includes(4000)) sizes.push(4000);
 const runs = Number(opt('--runs', '3'));
 const tsharkRuns = Number(opt('--tshark-runs', '1'));
