@@ -10,8 +10,8 @@ export interface ClientHello
   extensionProblems: ExtensionProblem[];
 }
 
-/** The extension fields of a hello without extensions (SSL 3.0 style). */
-function noExtensions(): Omit<ClientHelloExtensionFields, 'problems'> {
+/** The extension fields of a hello without extensions (SSL 3.0 style, SSLv2-compatible hellos). */
+export function noExtensions(): Omit<ClientHelloExtensionFields, 'problems'> {
   return {
     extensions: [],
     sni: null,

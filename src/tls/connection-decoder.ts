@@ -51,6 +51,7 @@ import { PreambleSide, describePreamble } from './plaintext-preamble.js';
 import { ALERT_LENGTH } from './alert.js';
 import { nullCipherMacLength } from './null-cipher.js';
 import type { CertificateInterner } from './certificate-interner.js';
+import { noExtensions } from './client-hello.js';
 import type { ListInterner } from './list-interner.js';
 import { alertDescriptionName, alertLevelName, handshakeTypeName } from './registry/index.js';
 
@@ -1348,25 +1349,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
         sessionId: v.sessionId,
         cipherSuites: v.cipherSpecs,
         compressionMethods: [],
-        extensions: [],
-        sni: null,
-        supportedVersions: [],
-        alpn: [],
-        supportedGroups: [],
-        ecPointFormats: [],
-        signatureAlgorithms: [],
-        signatureAlgorithmsCert: [],
-        keyShareGroups: [],
-        pskKeyExchangeModes: [],
-        preSharedKey: false,
-        statusRequest: false,
-        renegotiationInfo: false,
-        extendedMasterSecret: false,
-        encryptThenMac: false,
-        sessionTicket: false,
-        sessionTicketLength: 0,
-        recordSizeLimit: null,
-        compressCertificate: [],
+        ...noExtensions(),
         length: v.length,
       };
       this.acceptClientHello(hello);

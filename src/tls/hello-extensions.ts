@@ -10,6 +10,7 @@
  * {@link parseExtension}, so its value or its problem is exactly the generic decoder's.
  */
 import { Cursor, malformed, parsed, type Malformed, type ParseResult } from '../util/cursor.js';
+import type { ClientHelloModel } from './model.js';
 import {
   ExtensionType,
   parseExtension,
@@ -18,31 +19,32 @@ import {
   type ExtensionValue,
 } from './extensions.js';
 
-/** The fields a ClientHello's extensions give (the first valid extension of a type counts). */
-export interface ClientHelloExtensionFields {
-  /** Extension types in wire order, GREASE included. */
-  extensions: number[];
-  sni: string | null;
-  supportedVersions: number[];
-  alpn: string[];
-  supportedGroups: number[];
-  ecPointFormats: number[];
-  signatureAlgorithms: number[];
-  signatureAlgorithmsCert: number[];
-  keyShareGroups: number[];
-  pskKeyExchangeModes: number[];
-  preSharedKey: boolean;
-  statusRequest: boolean;
-  renegotiationInfo: boolean;
-  extendedMasterSecret: boolean;
-  encryptThenMac: boolean;
-  sessionTicket: boolean;
-  sessionTicketLength: number;
-  recordSizeLimit: number | null;
-  compressCertificate: number[];
+/** The fields a ClientHello's extensions give (the first valid extension of a type counts): the model's own. */
+export type ClientHelloExtensionFields = Pick<
+  ClientHelloModel,
+  | 'extensions'
+  | 'sni'
+  | 'supportedVersions'
+  | 'alpn'
+  | 'supportedGroups'
+  | 'ecPointFormats'
+  | 'signatureAlgorithms'
+  | 'signatureAlgorithmsCert'
+  | 'keyShareGroups'
+  | 'pskKeyExchangeModes'
+  | 'preSharedKey'
+  | 'statusRequest'
+  | 'renegotiationInfo'
+  | 'extendedMasterSecret'
+  | 'encryptThenMac'
+  | 'sessionTicket'
+  | 'sessionTicketLength'
+  | 'recordSizeLimit'
+  | 'compressCertificate'
+> & {
   /** Extensions whose content did not fit their type; offsets relative to the message body. */
   problems: ExtensionProblem[];
-}
+};
 
 const utf8 = new TextDecoder('utf-8');
 
