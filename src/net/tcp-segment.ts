@@ -62,7 +62,7 @@ const ipv4Texts: (string | undefined)[] = new Array<string | undefined>(IPV4_TEX
  * capture's connections mostly share a few: the texts come from a small direct-mapped cache,
  * so that tens of thousands of connections to one server hold one string, where each had
  * its own rope of 3 to 4 strings (about 100 bytes a connection that stayed in the heap as
- * long as the connection's tombstone; docs/decisions.md, "growth").
+ * long as the connection's tombstone; docs/decisions.md, "Peak RSS growing with the capture").
  */
 export function ipv4ToString(a: number): string {
   const key = a | 0;

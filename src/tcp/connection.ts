@@ -64,7 +64,7 @@ export class Connection implements StreamControl {
   /**
    * The flags and small counters below, packed in one small integer: a tombstone (8,192 kept
    * by default) keeps its connection object, and eight fields were 64 bytes each
-   * (docs/decisions.md, "tcpmem: what an ended connection (tombstone) keeps").
+   * (docs/decisions.md, "TCP: what an ended connection (tombstone) keeps").
    */
   private state = AIS_CLIENT;
   /** Neighbours in the table's list of live connections, least recently active first. */

@@ -2,7 +2,7 @@
  * One copy of each distinct certificate for all the connections of a run. A capture of one
  * service shows the same chain on every connection: a copy per Certificate message was most of
  * the TLS stage's external memory, and, on connections that lived long enough to be promoted,
- * old-space garbage until the next full collection (docs/decisions.md, "growth").
+ * old-space garbage until the next full collection (docs/decisions.md, "Peak RSS growing with the capture").
  */
 
 /** Distinct certificates kept by default before the table starts over. */

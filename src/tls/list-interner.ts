@@ -3,7 +3,7 @@
  * stack offer the same cipher suites, groups, signature algorithms, ... on every connection:
  * a hello's dozen lists were about 1.2 KB of every connection's model, held (and, on
  * connections that outlived two young-generation collections, promoted to the old space) for
- * the connection's whole life (docs/decisions.md, "growth").
+ * the connection's whole life (docs/decisions.md, "Peak RSS growing with the capture").
  */
 
 /** Distinct lists kept by default before the table starts over. */
