@@ -2,6 +2,7 @@
 // prints one JSON line of figures. The consumer reads TLS record headers and skips record bodies,
 // as the TLS layer does (`--deliver-all`: it takes every byte instead, the worst case for the
 // layer). Run after `npm run build`.
+import { recordSkippingConsumer } from './record-skipping-consumer.mjs';
 import { readCapture } from '../dist/capture/read-capture.js';
 import { PacketDecoder } from '../dist/net/packet-decoder.js';
 import { newTcpSegment } from '../dist/net/tcp-segment.js';
@@ -17,30 +18,9 @@ const warn = (frame, text) => { if (warnings.length < 5) warnings.push({ frame, 
 const decoder = new PacketDecoder({ warn });
 const table = new ConnectionTable((_info, control) => {
   connections++;
-  // Per direction: bytes of the 5-byte record header seen so far, and the header itself.
-  const state = [{ have: 0, header: new Uint8Array(5) }, { have: 0, header: new Uint8Array(5) }];
-  return {
-    data(direction, bytes, offset, length) {
-      delivered += length;
-      if (deliverAll) return;
-      const s = state[direction];
-      for (let i = offset, end = offset + length; i < end; ) {
-        s.header[s.have++] = bytes[i++];
-        if (s.have < 5) continue;
-        s.have = 0;
-        const body = (s.header[3] << 8) | s.header[4];
-        const here = Math.min(body, end - i);
-        i += here;
-        if (body > here) {
-          control.skip(direction, body - here);
-          return;
-        }
-      }
-    },
-    gap() {},
-    close() {},
-    end() {},
-  };
+  return recordSkippingConsumer(control, deliverAll, (n) => {
+    delivered += n;
+  });
 }, { warn });
 const seg = newTcpSegment();
 const t0 = process.hrtime.bigint();

@@ -5,6 +5,7 @@
 //   node bench/tcp/replay.mjs [DIST] FILE [REPS] [--deliver-all]
 // DIST defaults to the build beside this script (../../dist): pass another build's dist folder
 // to compare builds with the same script.
+import { recordSkippingConsumer } from '../record-skipping-consumer.mjs';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -51,29 +52,9 @@ function replay() {
   let connections = 0;
   const table = new ConnectionTable((_info, control) => {
     connections++;
-    const state = [{ have: 0, header: new Uint8Array(5) }, { have: 0, header: new Uint8Array(5) }];
-    return {
-      data(direction, bytes, offset, length) {
-        delivered += length;
-        if (deliverAll) return;
-        const s = state[direction];
-        for (let i = offset, end = offset + length; i < end; ) {
-          s.header[s.have++] = bytes[i++];
-          if (s.have < 5) continue;
-          s.have = 0;
-          const body = (s.header[3] << 8) | s.header[4];
-          const here = Math.min(body, end - i);
-          i += here;
-          if (body > here) {
-            control.skip(direction, body - here);
-            return;
-          }
-        }
-      },
-      gap() {},
-      close() {},
-      end() {},
-    };
+    return recordSkippingConsumer(control, deliverAll, (n) => {
+      delivered += n;
+    });
   }, { warn() {} });
   const s = newTcpSegment();
   s.data = payload;
