@@ -83,23 +83,15 @@ export function parseClientHello(body: Cursor): ParseResult<ClientHello> {
   const random = b.slice(randomAt, randomAt + 32);
   const sessionId = sessionIdLength === 0 ? NO_SESSION_ID : b.slice(sessionIdAt, sessionIdAt + sessionIdLength);
 
-  if (body.atEnd) {
-    return parsed({
-      version,
-      random,
-      sessionId,
-      cipherSuites,
-      compressionMethods,
-      ...noExtensions(),
-      length,
-      extensionProblems: [],
-    });
+  let e: ClientHelloExtensionFields;
+  if (body.atEnd) e = { ...noExtensions(), problems: [] };
+  else {
+    if (body.remaining < 2) return malformed('one stray byte after compression methods', p - base);
+    const block = readClientHelloExtensions(body, base);
+    if (!block.ok) return block;
+    if (!body.atEnd) return malformed(`${body.remaining} bytes after the extensions`, body.pos - base);
+    e = block.value;
   }
-  if (body.remaining < 2) return malformed('one stray byte after compression methods', p - base);
-  const block = readClientHelloExtensions(body, base);
-  if (!block.ok) return block;
-  if (!body.atEnd) return malformed(`${body.remaining} bytes after the extensions`, body.pos - base);
-  const e = block.value;
   return parsed({
     version,
     random,
