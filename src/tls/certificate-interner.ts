@@ -56,8 +56,10 @@ function hashOf(der: Uint8Array): number {
   return h & 0x3fffffff;
 }
 
+/**
+ * Native memcmp: nearly every certificate is a repeat whose hash matches, so each is compared in
+ * full, and a JS byte loop over a 1-2 KB DER was the TLS stage's top self time (docs/decisions.md).
+ */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
-  return true;
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }

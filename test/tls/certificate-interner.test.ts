@@ -41,6 +41,22 @@ describe('CertificateInterner', () => {
     expect(interner.intern(bytes(1, ...tail))).toBe(a);
   });
 
+  it('compares whole DERs: views at any offset match, one byte off in the middle does not', () => {
+    const interner = new CertificateInterner();
+    const der = Uint8Array.from({ length: 1500 }, (_, i) => (i * 31) & 0xff);
+    const chunk = new Uint8Array(4000);
+    chunk.set(der, 1234);
+    const first = interner.intern(chunk.subarray(1234, 1234 + der.length));
+    expect(interner.intern(der)).toBe(first);
+    // Same length and same last bytes (the same hash), one byte different in the middle.
+    const other = der.slice();
+    other[700] ^= 1;
+    const second = interner.intern(other);
+    expect(second).not.toBe(first);
+    expect(second[700]).toBe(other[700]);
+    expect(interner.intern(chunk.subarray(1234, 1234 + der.length))).toBe(first);
+  });
+
   it('starts over beyond its cap, still giving the right bytes', () => {
     const interner = new CertificateInterner(2);
     const first = interner.intern(bytes(1, 1));
