@@ -1,7 +1,8 @@
 import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
 import { NO_SESSION_ID, type ClientHelloModel } from './model.js';
 import type { ExtensionProblem } from './extensions.js';
-import { readClientHelloExtensions, type ClientHelloExtensionFields } from './hello-extensions.js';
+import { ClientFields, readClientHelloFields, type ClientHelloExtensionFields } from './hello-extensions.js';
+import type { ListInterner } from './list-interner.js';
 
 /** A decoded ClientHello: the model's fields that come from the message itself. */
 export interface ClientHello
@@ -47,9 +48,11 @@ export function noExtensions(): Omit<ClientHelloExtensionFields, 'problems'> {
  *       Extension extensions<8..2^16-1>;
  *   } ClientHello;
  * ```
- * `body` spans exactly the message body (after the 4-byte handshake header).
+ * `body` spans exactly the message body (after the 4-byte handshake header). With `lists`,
+ * every list of the value is the run's shared one (those read from the wire made only when
+ * new, see {@link ListInterner.uint16s}), as `clientHelloModel` with `lists` would give.
  */
-export function parseClientHello(body: Cursor): ParseResult<ClientHello> {
+export function parseClientHello(body: Cursor, lists?: ListInterner): ParseResult<ClientHello> {
   // Read in place: sub-cursors, views and a position closure per hello showed in the
   // allocation profile. Error offsets are relative to `base`, as the Cursor reads gave them.
   const base = body.pos;
@@ -72,26 +75,31 @@ export function parseClientHello(body: Cursor): ParseResult<ClientHello> {
   const suitesLength = (b[p]! << 8) | b[p + 1]!;
   if (suitesLength % 2 !== 0) return malformed(`cipher_suites length ${suitesLength} is odd`, p - base);
   p += 2;
-  // Sized up front: growing by push made and dropped two or three backing stores a hello.
-  const cipherSuites: number[] = new Array<number>(suitesLength >> 1);
-  for (let i = 0; i < cipherSuites.length; i++, p += 2) cipherSuites[i] = (b[p]! << 8) | b[p + 1]!;
+  const cipherSuites = lists ? lists.uint16s(b, p, p + suitesLength) : uint16s(b, p, p + suitesLength);
+  p += suitesLength;
   if (end - p < 1 || end - p - 1 < b[p]!) return malformed('legacy_compression_methods runs past the message', p - base);
-  const compressionMethods: number[] = new Array<number>(b[p]!);
-  p++;
-  for (let i = 0; i < compressionMethods.length; i++, p++) compressionMethods[i] = b[p]!;
+  const methodsEnd = p + 1 + b[p]!;
+  const compressionMethods = lists ? lists.uint8s(b, p + 1, methodsEnd) : uint8s(b, p + 1, methodsEnd);
+  p = methodsEnd;
   body.pos = p;
   const random = b.slice(randomAt, randomAt + 32);
   const sessionId = sessionIdLength === 0 ? NO_SESSION_ID : b.slice(sessionIdAt, sessionIdAt + sessionIdLength);
 
-  let e: ClientHelloExtensionFields;
-  if (body.atEnd) e = { ...noExtensions(), problems: [] };
-  else {
+  let e: ClientFields;
+  if (body.atEnd) {
+    e = new ClientFields(lists);
+    e.extensions = [];
+    e.problems = [];
+  } else {
     if (body.remaining < 2) return malformed('one stray byte after compression methods', p - base);
-    const block = readClientHelloExtensions(body, base);
-    if (!block.ok) return block;
+    const fields = readClientHelloFields(body, base, lists);
+    if (!(fields instanceof ClientFields)) return fields;
     if (!body.atEnd) return malformed(`${body.remaining} bytes after the extensions`, body.pos - base);
-    e = block.value;
+    e = fields;
   }
+  if (lists) shareRest(e, lists);
+  // Straight from the fields read: an intermediate result object per hello showed in the
+  // allocation profile. An absent list is a new empty one, as noExtensions() gives.
   return parsed({
     version,
     random,
@@ -100,14 +108,14 @@ export function parseClientHello(body: Cursor): ParseResult<ClientHello> {
     compressionMethods,
     extensions: e.extensions,
     sni: e.sni,
-    supportedVersions: e.supportedVersions,
-    alpn: e.alpn,
-    supportedGroups: e.supportedGroups,
-    ecPointFormats: e.ecPointFormats,
-    signatureAlgorithms: e.signatureAlgorithms,
-    signatureAlgorithmsCert: e.signatureAlgorithmsCert,
-    keyShareGroups: e.keyShareGroups,
-    pskKeyExchangeModes: e.pskKeyExchangeModes,
+    supportedVersions: e.supportedVersions ?? [],
+    alpn: e.alpn ?? [],
+    supportedGroups: e.supportedGroups ?? [],
+    ecPointFormats: e.ecPointFormats ?? [],
+    signatureAlgorithms: e.signatureAlgorithms ?? [],
+    signatureAlgorithmsCert: e.signatureAlgorithmsCert ?? [],
+    keyShareGroups: e.keyShareGroups ?? [],
+    pskKeyExchangeModes: e.pskKeyExchangeModes ?? [],
     preSharedKey: e.preSharedKey,
     statusRequest: e.statusRequest,
     renegotiationInfo: e.renegotiationInfo,
@@ -116,8 +124,40 @@ export function parseClientHello(body: Cursor): ParseResult<ClientHello> {
     sessionTicket: e.sessionTicket,
     sessionTicketLength: e.sessionTicketLength,
     recordSizeLimit: e.recordSizeLimit,
-    compressCertificate: e.compressCertificate,
+    compressCertificate: e.compressCertificate ?? [],
     length,
     extensionProblems: e.problems,
   });
+}
+
+/**
+ * Shares the lists the interner did not read from the wire (the extension types, key share
+ * groups, ALPN names, and the absent ones), so that every list of the hello is shared. One
+ * call per kind of list: each call site of the interner is compiled into this function.
+ */
+function shareRest(e: ClientFields, lists: ListInterner): void {
+  e.extensions = lists.numbers(e.extensions);
+  const empty = lists.numbers([]);
+  e.keyShareGroups = e.keyShareGroups ? lists.numbers(e.keyShareGroups) : empty;
+  e.alpn = lists.strings(e.alpn ?? []);
+  e.supportedVersions ??= empty;
+  e.supportedGroups ??= empty;
+  e.ecPointFormats ??= empty;
+  e.signatureAlgorithms ??= empty;
+  e.signatureAlgorithmsCert ??= empty;
+  e.pskKeyExchangeModes ??= empty;
+  e.compressCertificate ??= empty;
+}
+
+/** The uint16 values filling [p, end) (even length). Sized up front: growing by push made and dropped two or three backing stores a hello. */
+function uint16s(b: Uint8Array, p: number, end: number): number[] {
+  const out = new Array<number>((end - p) >> 1);
+  for (let i = 0; i < out.length; i++, p += 2) out[i] = (b[p]! << 8) | b[p + 1]!;
+  return out;
+}
+
+function uint8s(b: Uint8Array, p: number, end: number): number[] {
+  const out = new Array<number>(end - p);
+  for (let i = 0; i < out.length; i++) out[i] = b[p + i]!;
+  return out;
 }

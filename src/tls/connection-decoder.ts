@@ -231,7 +231,7 @@ class SeenMessage implements MessageModel {
 }
 
 /** The {@link HandshakeContext} of the message being parsed (see TlsConnectionDecoder.context). */
-const PARSE_CONTEXT: HandshakeContext = { version: null, cipherSuite: null, tls13: false, maxCertificates: DEFAULT_MAX_CERTIFICATES, bodyOwned: false, certificates: undefined };
+const PARSE_CONTEXT: HandshakeContext = { version: null, cipherSuite: null, tls13: false, maxCertificates: DEFAULT_MAX_CERTIFICATES, bodyOwned: false, certificates: undefined, lists: undefined };
 
 /** A probe with nothing kept (shared: a probe is replaced, never written to). */
 const NO_PROBE = new Uint8Array(0);
@@ -548,7 +548,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
       this.model.kind = 'not-tls';
       this.model.notTls = { lookedLike: this.plainAnswer.lookedLike, direction: 1, frame: this.plainAnswer.frame };
     }
-    this.preamble = null;
+    this.dropPreamble();
     for (let i = 0; i < 2; i++) {
       const direction = i as Direction;
       const d = this.dirs[direction];
@@ -634,7 +634,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
    */
   private enterPreamble(direction: Direction, bytes: Uint8Array, start: number, end: number): void {
     const d = this.dirs[direction];
-    const sides = this.preamble ?? (this.preamble = [new PreambleSide(), new PreambleSide()]);
+    const sides = this.preamble ?? (this.preamble = [new PreambleSide(), new PreambleSide(false)]);
     const side = sides[direction];
     side.note(bytes, start, end);
     // Every byte the detect phase consumed (probe, mid-connection hunt) was preamble.
@@ -754,7 +754,16 @@ export class TlsConnectionDecoder implements StreamConsumer {
 
   /** Drops the samples once no direction is watched any more. */
   private releasePreamble(): void {
-    if (this.dirs[0].mode !== 'preamble' && this.dirs[1].mode !== 'preamble') this.preamble = null;
+    if (this.dirs[0].mode !== 'preamble' && this.dirs[1].mode !== 'preamble') this.dropPreamble();
+  }
+
+  /** Forgets both sides' samples, their buffers back to the pool. */
+  private dropPreamble(): void {
+    const sides = this.preamble;
+    if (sides === null) return;
+    this.preamble = null;
+    sides[0].release();
+    sides[1].release();
   }
 
   /** Stops decoding a direction: every further byte is skipped unseen. */
@@ -969,12 +978,12 @@ export class TlsConnectionDecoder implements StreamConsumer {
     d.pendingShort = null;
     // The other side's run is over: this side went on after it.
     const other = this.dirs[direction ^ 1]!;
-    if (other.shortRun) other.shortRun.length = 0;
+    emptyRun(other.shortRun);
     d.flightRecordOpen = false;
     this.startRecordBody(direction, d, contentType, version, length);
-    if (!runGoesOn && d.shortRun) d.shortRun.length = 0;
+    if (!runGoesOn) emptyRun(d.shortRun);
     if (d.pendingShort) (d.shortRun ??= []).push(d.pendingShort);
-    else if (d.shortRun) d.shortRun.length = 0;
+    else emptyRun(d.shortRun);
   }
 
   private startRecordBody(direction: Direction, d: DirectionState, contentType: number, version: number, length: number): void {
@@ -1477,6 +1486,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
     c.maxCertificates = this.maxCertificates;
     c.bodyOwned = bodyOwned;
     c.certificates = this.options.certificates;
+    c.lists = this.options.lists;
     return c;
   }
 
@@ -1505,7 +1515,8 @@ export class TlsConnectionDecoder implements StreamConsumer {
     switch (msg.kind) {
       case 'client_hello': {
         for (const p of msg.value.extensionProblems) this.problem(this.frame, `ClientHello extension ${p.type}: ${p.reason}`);
-        this.acceptClientHello(clientHelloModel(direction, this.frame, this.tsSec, this.tsNsec, m.recordVersion, false, msg.value, this.options.lists));
+        // Its lists are already the shared ones (parsed with the context's interner).
+        this.acceptClientHello(clientHelloModel(direction, this.frame, this.tsSec, this.tsNsec, m.recordVersion, false, msg.value));
         break;
       }
       case 'server_hello': {
@@ -1696,6 +1707,15 @@ export function createTlsConsumer(info: TcpConnectionInfo, control: StreamContro
 /** A {@link ConsumerFactory} for the connection table that decodes every connection as TLS. */
 export function tlsConsumerFactory(options: TlsConsumerOptions): ConsumerFactory {
   return (info, control) => new TlsConnectionDecoder(info, control, options);
+}
+
+/**
+ * Empties a short-record run in place. Only a non-empty one is written: setting an array's
+ * length is a runtime call, and this runs at every record of a direction that once sent a
+ * short one.
+ */
+function emptyRun(run: PendingShortRecord[] | null): void {
+  if (run !== null && run.length !== 0) run.length = 0;
 }
 
 /** `a` holds the same non-empty bytes as `b` in another object (empty session ids are already one shared object). */

@@ -51,6 +51,35 @@ export interface GapHit {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Bodies split across chunks up to this size are gathered in a pooled buffer, returned to the
+ * pool once the sink has read the message: a new buffer per split message (a Certificate
+ * flight spans several segments on nearly every connection) was a malloc'd backing store each,
+ * freed only by the garbage collector. Larger ones (rare) get a buffer of their own.
+ */
+const POOLED_BODY_BYTES = 16 * 1024;
+/**
+ * Pooled buffers made at most, for the whole process (512 KiB). When all are in use (many
+ * connections stalled inside a message at once), a message gets a buffer of its own exact
+ * size, as before the pool: a partial message never holds more than its own size plus these.
+ */
+const MAX_POOLED = 32;
+const pool: Uint8Array[] = [];
+let pooledMade = 0;
+
+/** A pooled buffer, or null when all MAX_POOLED are in use. */
+function takeBuffer(): Uint8Array | null {
+  const free = pool.pop();
+  if (free !== undefined) return free;
+  if (pooledMade >= MAX_POOLED) return null;
+  pooledMade++;
+  return new Uint8Array(POOLED_BODY_BYTES);
+}
+
+function giveBack(buffer: Uint8Array): void {
+  pool.push(buffer);
+}
+
 /** One direction's handshake reassembly. */
 export class HandshakeAssembler {
   /** A header split across records, made on first need. */
@@ -60,6 +89,8 @@ export class HandshakeAssembler {
   private length = 0;
   private recordVersion = 0;
   private buffer: Uint8Array | null = null;
+  /** `buffer` is from the pool (see POOLED_BODY_BYTES). */
+  private pooled = false;
   private fill = 0;
   /** Body bytes still to drop for a message we do not keep. */
   private discard = 0;
@@ -122,7 +153,9 @@ export class HandshakeAssembler {
           pos += length;
           this.finish(body, false);
         } else {
-          this.buffer = new Uint8Array(length);
+          const pooled = length <= POOLED_BODY_BYTES ? takeBuffer() : null;
+          this.pooled = pooled !== null;
+          this.buffer = pooled ?? new Uint8Array(length);
         }
         continue;
       }
@@ -134,11 +167,18 @@ export class HandshakeAssembler {
         continue;
       }
       const buf = this.buffer!;
-      const n = Math.min(buf.length - this.fill, end - pos);
+      const n = Math.min(this.length - this.fill, end - pos);
       buf.set(bytes.subarray(pos, pos + n), this.fill);
       this.fill += n;
       pos += n;
-      if (this.fill === buf.length) this.finish(new Cursor(buf), true);
+      if (this.fill === this.length) {
+        // A pooled buffer is the sink's only during the call (as bytes read in place are).
+        const pooled = this.pooled;
+        this.buffer = null;
+        this.pooled = false;
+        this.finish(new Cursor(buf, 0, this.length), !pooled);
+        if (pooled) giveBack(buf);
+      }
     }
   }
 
@@ -156,7 +196,7 @@ export class HandshakeAssembler {
     }
     const hit: GapHit = { type: this.type, length: this.length, missingInMessage: 0, ended: false };
     const left = this.discard > 0 ? this.discard : this.length - this.fill;
-    this.buffer = null;
+    this.dropBuffer();
     this.fill = 0;
     this.dropReason = 'gap';
     if (missing < left) {
@@ -179,10 +219,17 @@ export class HandshakeAssembler {
     this.headerFill = 0;
     this.type = -1;
     this.length = 0;
-    this.buffer = null;
+    this.dropBuffer();
     this.fill = 0;
     this.discard = 0;
     this.dropReason = null;
+  }
+
+  /** Forgets the partial body, its buffer back to the pool if it came from there. */
+  private dropBuffer(): void {
+    if (this.pooled && this.buffer !== null) giveBack(this.buffer);
+    this.buffer = null;
+    this.pooled = false;
   }
 
   private beginMessage(type: number, length: number): void {
@@ -211,7 +258,7 @@ export class HandshakeAssembler {
     };
     this.type = -1;
     this.length = 0;
-    this.buffer = null;
+    this.dropBuffer();
     this.fill = 0;
     this.discard = 0;
     this.dropReason = null;

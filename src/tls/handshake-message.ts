@@ -4,6 +4,7 @@ import { parseClientHello, type ClientHello } from './client-hello.js';
 import { parseServerHello, type ServerHello } from './server-hello.js';
 import { parseCertificate, type Certificate } from './certificate.js';
 import type { CertificateInterner } from './certificate-interner.js';
+import type { ListInterner } from './list-interner.js';
 import { parseCertificateRequest, type CertificateRequest } from './certificate-request.js';
 import { parseServerKeyExchange, type ServerKeyExchange } from './server-key-exchange.js';
 import { parseServerHelloDone } from './server-hello-done.js';
@@ -32,6 +33,8 @@ export interface HandshakeContext {
   bodyOwned?: boolean;
   /** Shares certificates equal to ones already seen (see {@link CertificateInterner}). */
   certificates?: CertificateInterner | undefined;
+  /** Gives a ClientHello's number lists as the run's shared ones (see {@link ListInterner}). */
+  lists?: ListInterner | undefined;
 }
 
 /** A decoded handshake message, told apart by `kind`; `other` for types read by length only. */
@@ -77,7 +80,7 @@ export function parseHandshakeBody(type: number, body: Cursor, ctx: HandshakeCon
       return r.ok ? ok({ kind: 'hello_request', type: 0, length }) : r;
     }
     case HandshakeType.client_hello: {
-      const r = parseClientHello(body);
+      const r = parseClientHello(body, ctx.lists);
       return r.ok ? ok({ kind: 'client_hello', type: 1, length, value: r.value }) : r;
     }
     case HandshakeType.server_hello: {

@@ -18,6 +18,7 @@ import {
   type ExtensionProblem,
   type ExtensionValue,
 } from './extensions.js';
+import type { ListInterner } from './list-interner.js';
 
 /** The fields a ClientHello's extensions give (the first valid extension of a type counts): the model's own. */
 export type ClientHelloExtensionFields = Pick<
@@ -48,6 +49,10 @@ export type ClientHelloExtensionFields = Pick<
 
 const utf8 = new TextDecoder('utf-8');
 
+/** The lists of a hello without extensions (replaced, never written to). */
+const NO_TYPES: number[] = [];
+const NO_PROBLEMS: ExtensionProblem[] = [];
+
 /** What the block walk feeds each extension to. */
 interface FieldReader {
   /** Reads the data [p, end) of a well-formed extension in place; false to use the generic decoder. */
@@ -56,8 +61,13 @@ interface FieldReader {
   apply(v: ExtensionValue): void;
 }
 
-/** A ClientHello's fields; a list stays null until its first valid extension. */
-class ClientFields implements FieldReader {
+/**
+ * A ClientHello's fields; a list stays null until its first valid extension. `extensions` and
+ * `problems` are filled by {@link readClientHelloFields}.
+ */
+export class ClientFields implements FieldReader {
+  extensions: number[] = NO_TYPES;
+  problems: ExtensionProblem[] = NO_PROBLEMS;
   sniSeen = false;
   sni: string | null = null;
   supportedVersions: number[] | null = null;
@@ -78,6 +88,9 @@ class ClientFields implements FieldReader {
   recordSizeLimitSeen = false;
   recordSizeLimit: number | null = null;
   compressCertificate: number[] | null = null;
+
+  /** @param lists gives the number lists as the run's shared ones, made only when new. */
+  constructor(readonly lists: ListInterner | undefined) {}
 
   /** Applies a value decoded by the generic decoder (the fallback path). */
   apply(v: ExtensionValue): void {
@@ -141,6 +154,17 @@ function u8s(b: Uint8Array, p: number, end: number): number[] {
   const out = new Array<number>(end - p);
   for (let i = 0; i < out.length; i++) out[i] = b[p + i]!;
   return out;
+}
+
+/** {@link u16s}, the shared list when the hello is read with a {@link ListInterner}. */
+function u16List(f: ClientFields, b: Uint8Array, p: number, end: number): number[] | null {
+  if ((end - p) % 2 !== 0) return null;
+  return f.lists ? f.lists.uint16s(b, p, end) : u16s(b, p, end);
+}
+
+/** {@link u8s}, the shared list when the hello is read with a {@link ListInterner}. */
+function u8List(f: ClientFields, b: Uint8Array, p: number, end: number): number[] {
+  return f.lists ? f.lists.uint8s(b, p, end) : u8s(b, p, end);
 }
 
 /** A vector with a 1-byte length filling exactly [p, end): its content's start, or -1. */
@@ -212,7 +236,7 @@ function readClientInPlace(f: ClientFields, type: number, b: Uint8Array, p: numb
     case ExtensionType.signature_algorithms_cert: {
       const list = vec16Filling(b, p, end);
       if (list < 0) return false;
-      const values = u16s(b, list, end);
+      const values = u16List(f, b, list, end);
       if (!values) return false;
       if (type === ExtensionType.supported_groups) f.supportedGroups ??= values;
       else if (type === ExtensionType.signature_algorithms) f.signatureAlgorithms ??= values;
@@ -223,7 +247,7 @@ function readClientInPlace(f: ClientFields, type: number, b: Uint8Array, p: numb
     case ExtensionType.compress_certificate: {
       const list = vec8Filling(b, p, end);
       if (list < 0) return false;
-      const values = u16s(b, list, end);
+      const values = u16List(f, b, list, end);
       if (!values) return false;
       if (type === ExtensionType.supported_versions) f.supportedVersions ??= values;
       else f.compressCertificate ??= values;
@@ -233,8 +257,8 @@ function readClientInPlace(f: ClientFields, type: number, b: Uint8Array, p: numb
     case ExtensionType.psk_key_exchange_modes: {
       const list = vec8Filling(b, p, end);
       if (list < 0) return false;
-      if (type === ExtensionType.ec_point_formats) f.ecPointFormats ??= u8s(b, list, end);
-      else f.pskKeyExchangeModes ??= u8s(b, list, end);
+      if (type === ExtensionType.ec_point_formats) f.ecPointFormats ??= u8List(f, b, list, end);
+      else f.pskKeyExchangeModes ??= u8List(f, b, list, end);
       return true;
     }
     case ExtensionType.key_share: {
@@ -348,15 +372,14 @@ function walkExtensions(
  * 2-byte block length (at least 2 bytes remain); `base` is the message body's start, to which
  * error and problem offsets are relative. A block or an extension running past its parent is
  * malformed; an extension whose content does not fit its type is listed in `problems` and the
- * rest is still read.
+ * rest is still read. With `lists`, the number lists are the run's shared ones (see
+ * {@link ListInterner.uint16s}).
  */
-export function readClientHelloExtensions(body: Cursor, base: number): ParseResult<ClientHelloExtensionFields> {
-  const f = new ClientFields();
-  const problems: ExtensionProblem[] = [];
-  const extensions = walkExtensions(body, base, 'client_hello', f, problems);
-  if (!Array.isArray(extensions)) return extensions;
+export function readClientHelloExtensions(body: Cursor, base: number, lists?: ListInterner): ParseResult<ClientHelloExtensionFields> {
+  const f = readClientHelloFields(body, base, lists);
+  if (!(f instanceof ClientFields)) return f;
   return parsed({
-    extensions,
+    extensions: f.extensions,
     sni: f.sni,
     supportedVersions: f.supportedVersions ?? [],
     alpn: f.alpn ?? [],
@@ -375,8 +398,22 @@ export function readClientHelloExtensions(body: Cursor, base: number): ParseResu
     sessionTicketLength: f.sessionTicketLength,
     recordSizeLimit: f.recordSizeLimit,
     compressCertificate: f.compressCertificate ?? [],
-    problems,
+    problems: f.problems,
   });
+}
+
+/**
+ * {@link readClientHelloExtensions} without the result object: the fields as read (lists null
+ * when absent), for the ClientHello parser to build its value from at once.
+ */
+export function readClientHelloFields(body: Cursor, base: number, lists: ListInterner | undefined): ClientFields | Malformed {
+  const f = new ClientFields(lists);
+  const problems: ExtensionProblem[] = [];
+  const extensions = walkExtensions(body, base, 'client_hello', f, problems);
+  if (!Array.isArray(extensions)) return extensions;
+  f.extensions = extensions;
+  f.problems = problems;
+  return f;
 }
 
 /** The fields a ServerHello's (or HelloRetryRequest's) extensions give. */

@@ -26,13 +26,54 @@ export class ListInterner {
     const hash = hashOf(list);
     const known = this.numberLists.get(hash);
     if (known) {
-      for (const k of known) if (sameNumbers(k, list)) return k;
+      // A list the parser already took from here (see uint16s) is its own match.
+      for (const k of known) if (k === list || sameNumbers(k, list)) return k;
     }
+    this.add(hash, list);
+    return list;
+  }
+
+  /**
+   * The shared list of the big-endian uint16 values filling `bytes[start, end)` (an even
+   * length), made only when no equal list is known: a hello's lists are nearly always repeats,
+   * and making each only to drop it for the shared one was most of a ClientHello's allocation.
+   */
+  uint16s(bytes: Uint8Array, start: number, end: number): number[] {
+    const n = (end - start) >> 1;
+    let h = n;
+    for (let p = start; p < end; p += 2) h = Math.imul(h ^ ((bytes[p]! << 8) | bytes[p + 1]!), HASH_PRIME);
+    const hash = h & HASH_MASK;
+    const known = this.numberLists.get(hash);
+    if (known) {
+      for (const k of known) if (k.length === n && sameUint16s(k, bytes, start)) return k;
+    }
+    const list = new Array<number>(n);
+    for (let i = 0, p = start; i < n; i++, p += 2) list[i] = (bytes[p]! << 8) | bytes[p + 1]!;
+    this.add(hash, list);
+    return list;
+  }
+
+  /** As {@link uint16s}, for the uint8 values filling `bytes[start, end)`. */
+  uint8s(bytes: Uint8Array, start: number, end: number): number[] {
+    const n = end - start;
+    let h = n;
+    for (let p = start; p < end; p++) h = Math.imul(h ^ bytes[p]!, HASH_PRIME);
+    const hash = h & HASH_MASK;
+    const known = this.numberLists.get(hash);
+    if (known) {
+      for (const k of known) if (k.length === n && sameUint8s(k, bytes, start)) return k;
+    }
+    const list = new Array<number>(n);
+    for (let i = 0; i < n; i++) list[i] = bytes[start + i]!;
+    this.add(hash, list);
+    return list;
+  }
+
+  private add(hash: number, list: number[]): void {
     this.count();
     const again = this.numberLists.get(hash);
     if (again) again.push(list);
     else this.numberLists.set(hash, [list]);
-    return list;
   }
 
   /** As {@link numbers}, for lists of strings (ALPN protocol names). */
@@ -57,11 +98,25 @@ export class ListInterner {
   }
 }
 
+const HASH_PRIME = 0x01000193;
+/** A small integer key (Smi) keeps the Map's lookups off boxed numbers. */
+const HASH_MASK = 0x3fffffff;
+
+/** The same hash as uint16s / uint8s compute from the wire, so both find the same lists. */
 function hashOf(list: number[]): number {
   let h = list.length | 0;
-  for (let i = 0; i < list.length; i++) h = Math.imul(h ^ list[i]!, 0x01000193);
-  // A small integer key (Smi) keeps the Map's lookups off boxed numbers.
-  return h & 0x3fffffff;
+  for (let i = 0; i < list.length; i++) h = Math.imul(h ^ list[i]!, HASH_PRIME);
+  return h & HASH_MASK;
+}
+
+function sameUint16s(list: number[], bytes: Uint8Array, start: number): boolean {
+  for (let i = 0, p = start; i < list.length; i++, p += 2) if (list[i] !== ((bytes[p]! << 8) | bytes[p + 1]!)) return false;
+  return true;
+}
+
+function sameUint8s(list: number[], bytes: Uint8Array, start: number): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] !== bytes[start + i]) return false;
+  return true;
 }
 
 function sameNumbers(a: number[], b: number[]): boolean {

@@ -16,19 +16,24 @@ const HEAD_BYTES = 256;
 /** Bytes kept of the end of a direction's preamble (the command just before TLS: "STARTTLS"). */
 const TAIL_BYTES = 128;
 
+/** Sample buffers kept for reuse, per kind (enough for the connections watched at one time). */
+const MAX_POOLED_SAMPLES = 64;
+const withTail: Uint8Array[] = [];
+const headOnly: Uint8Array[] = [];
+
 /** What one direction sent before its TLS, while it is watched. */
 export class PreambleSide {
   /** Stream bytes before TLS (delivered or reported missing). */
   bytes = 0;
   chunks = 0;
-  /** Both samples in one buffer: one allocation per side instead of two. */
-  private readonly samples = new Uint8Array(HEAD_BYTES + TAIL_BYTES);
-  /** The first bytes (up to 256), copied. */
-  readonly head = this.samples.subarray(0, HEAD_BYTES);
+  /**
+   * Both samples in one buffer: one allocation per side instead of two. The views on it are
+   * made only when read (once, when TLS starts), not for every watched connection.
+   */
+  private readonly samples: Uint8Array;
   headFill = 0;
-  /** The last bytes so far (up to 128), copied: however the segments fell, the last command. */
-  readonly tail = this.samples.subarray(HEAD_BYTES);
   tailFill = 0;
+
   /**
    * A chunk start too short to decide whether TLS begins there (a record header split across
    * segments), kept until the next chunk; its frame is where TLS would start.
@@ -38,6 +43,36 @@ export class PreambleSide {
   /** The other side's non-TLS start is waiting for this side's answer (NotTlsModel.reply). */
   replyPending = false;
 
+  /**
+   * @param keepsTail keep the tail sample (the client's last command). Only the client's is
+   *   read ({@link describePreamble}); the server's side skips it, which was most of the cost of
+   *   the plain HTTP connections of the 1 GB benchmark (the responses' 43k chunks).
+   */
+  constructor(private readonly keepsTail = true) {
+    this.samples = (keepsTail ? withTail : headOnly).pop() ?? new Uint8Array(keepsTail ? HEAD_BYTES + TAIL_BYTES : HEAD_BYTES);
+  }
+
+  /**
+   * The side is no longer watched: its sample buffer goes back to the pool for the next
+   * watched connection (a buffer of this size is memory outside the JS heap, dear to make and
+   * to free: the constructor's main cost on the benchmark's 2,389 plain HTTP connections). The
+   * side must not be used afterwards.
+   */
+  release(): void {
+    const pool = this.keepsTail ? withTail : headOnly;
+    if (pool.length < MAX_POOLED_SAMPLES) pool.push(this.samples);
+  }
+
+  /** The first bytes (up to 256), copied. */
+  get head(): Uint8Array {
+    return this.samples.subarray(0, HEAD_BYTES);
+  }
+
+  /** The last bytes so far (up to 128), copied: however the segments fell, the last command. */
+  get tail(): Uint8Array {
+    return this.samples.subarray(HEAD_BYTES);
+  }
+
   /** Counts a chunk that is still preamble and samples it. */
   note(bytes: Uint8Array, start: number, end: number): void {
     this.bytes += end - start;
@@ -45,19 +80,20 @@ export class PreambleSide {
     // Byte loops, not set(subarray): a watched direction gets up to 64 chunks, and a view per
     // chunk showed in the allocation profile (2,389 plain HTTP connections, 43k chunks, on the
     // 1 GB benchmark capture).
-    const head = this.head;
+    const samples = this.samples;
     const k = Math.min(end - start, HEAD_BYTES - this.headFill);
-    for (let i = 0; i < k; i++) head[this.headFill + i] = bytes[start + i]!;
+    for (let i = 0; i < k; i++) samples[this.headFill + i] = bytes[start + i]!;
     this.headFill += k > 0 ? k : 0;
-    const tail = this.tail;
+    if (!this.keepsTail) return;
+    // The tail sample starts at HEAD_BYTES.
     const n = end - start;
     if (n >= TAIL_BYTES) {
-      for (let i = 0, from = end - TAIL_BYTES; i < TAIL_BYTES; i++) tail[i] = bytes[from + i]!;
+      for (let i = 0, from = end - TAIL_BYTES; i < TAIL_BYTES; i++) samples[HEAD_BYTES + i] = bytes[from + i]!;
       this.tailFill = TAIL_BYTES;
     } else {
       const keep = Math.min(this.tailFill, TAIL_BYTES - n);
-      tail.copyWithin(0, this.tailFill - keep, this.tailFill);
-      for (let i = 0; i < n; i++) tail[keep + i] = bytes[start + i]!;
+      samples.copyWithin(HEAD_BYTES, HEAD_BYTES + this.tailFill - keep, HEAD_BYTES + this.tailFill);
+      for (let i = 0; i < n; i++) samples[HEAD_BYTES + keep + i] = bytes[start + i]!;
       this.tailFill = keep + n;
     }
   }

@@ -210,4 +210,21 @@ describe('hello extension readers', () => {
     expect(r).toEqual(reference(body, 0));
     expect(r.ok && r.value.sni).toBe('bücher.example');
   });
+
+  test('host names repeated, alike (one character apart) or many each read as sent', () => {
+    const sniBlock = (host: string): Uint8Array => {
+      const name = Buffer.from(host, 'latin1');
+      const list = [0, name.length >> 8, name.length & 0xff, ...name];
+      const data = [list.length >> 8, list.length & 0xff, ...list];
+      const block = [0, 0, data.length >> 8, data.length & 0xff, ...data];
+      return Uint8Array.from([block.length >> 8, block.length & 0xff, ...block]);
+    };
+    const hosts = ['a.example', 'b.example', 'a.example', 'a.exampl', 'a.examplf', ''];
+    for (let i = 0; i < 5000; i++) hosts.push(`h${i}.example`);
+    hosts.push('a.example', 'h1.example');
+    for (const host of hosts) {
+      const r = fast(sniBlock(host), 0);
+      expect([host, r.ok && r.value.sni]).toEqual([host, host]);
+    }
+  });
 });

@@ -81,3 +81,61 @@ describe('hello models with a ListInterner', () => {
     expect(two.extensions).toBe(one.extensions);
   });
 });
+
+describe('ListInterner read from the wire', () => {
+  it('finds the list numbers() holds for the same values, and makes one only when new', () => {
+    const lists = new ListInterner();
+    const suites = lists.numbers([0x1301, 0xc02f]);
+    // Lists inside a larger buffer, at an odd offset.
+    const wire = Uint8Array.from([9, 0x13, 0x01, 0xc0, 0x2f, 0x13, 0x01, 9]);
+    expect(lists.uint16s(wire, 1, 5)).toBe(suites);
+    const reversed = lists.uint16s(wire, 3, 7);
+    expect(reversed).toEqual([0xc02f, 0x1301]);
+    expect(reversed).not.toBe(suites);
+    expect(lists.numbers([0xc02f, 0x1301])).toBe(reversed);
+    const bytes = lists.uint8s(wire, 1, 3);
+    expect(bytes).toEqual([0x13, 0x01]);
+    expect(lists.uint8s(Uint8Array.from([0x13, 0x01]), 0, 2)).toBe(bytes);
+    // Equal values are one list, whatever their width on the wire.
+    expect(lists.uint16s(Uint8Array.from([0, 0x13, 0, 0x01]), 0, 4)).toBe(bytes);
+    expect(lists.uint16s(wire, 4, 4)).toEqual([]);
+  });
+
+  it('is what numbers() gives for an already shared list (the same object, not a copy)', () => {
+    const lists = new ListInterner();
+    const shared = lists.uint16s(Uint8Array.from([0, 1, 0, 2]), 0, 4);
+    expect(lists.numbers(shared)).toBe(shared);
+  });
+});
+
+describe('parseClientHello with a ListInterner', () => {
+  const parse = (host: string, suites: number[], lists?: ListInterner) => {
+    const r = parseClientHello(new Cursor(clientHelloBody(host, suites)), lists);
+    if (!r.ok) throw new Error('ClientHello not parsed');
+    return r.value;
+  };
+
+  it('gives the values a parse without one gives, every list shared between equal hellos', () => {
+    const lists = new ListInterner();
+    const one = parse('a.example', [0xc02f, 0xc030], lists);
+    const two = parse('b.example', [0xc02f, 0xc030], lists);
+    expect(two).toEqual(parse('b.example', [0xc02f, 0xc030]));
+    const listFields = [
+      'cipherSuites', 'compressionMethods', 'extensions', 'supportedVersions', 'alpn', 'supportedGroups', 'ecPointFormats',
+      'signatureAlgorithms', 'signatureAlgorithmsCert', 'keyShareGroups', 'pskKeyExchangeModes', 'compressCertificate',
+    ] as const;
+    for (const field of listFields) expect(two[field]).toBe(one[field]);
+    const other = parse('a.example', [0xc030], lists);
+    expect(other.cipherSuites).toEqual([0xc030]);
+    expect(other.cipherSuites).not.toBe(one.cipherSuites);
+  });
+
+  it('makes the same model as clientHelloModel sharing after the parse', () => {
+    const lists = new ListInterner();
+    const direct = clientHelloModel(0, 1, 0, 0, 0x0301, false, parse('a.example', [0xc02f], lists));
+    const after = clientHello('a.example', [0xc02f], lists);
+    expect(after).toEqual(direct);
+    expect(after.cipherSuites).toBe(direct.cipherSuites);
+    expect(after.alpn).toBe(direct.alpn);
+  });
+});

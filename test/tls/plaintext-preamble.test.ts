@@ -153,6 +153,37 @@ describe('PreambleSide', () => {
     expect(s.headFill).toBe(256);
     expect(new TextDecoder().decode(s.tail.subarray(0, s.tailFill))).toBe(`${'a'.repeat(118)}STARTTLS\r\n`);
   });
+
+  it('keeps the tail apart from the head, whatever the chunk sizes', () => {
+    const s = new PreambleSide();
+    s.note(text('HEAD'), 0, 4);
+    s.note(text('x'.repeat(200)), 0, 200);
+    s.note(text('END\r\n'), 0, 5);
+    expect(new TextDecoder().decode(s.head.subarray(0, s.headFill))).toBe(`HEAD${'x'.repeat(200)}END\r\n`);
+    expect(new TextDecoder().decode(s.tail.subarray(0, s.tailFill))).toBe(`${'x'.repeat(123)}END\r\n`);
+  });
+
+  it('a side made after another was released samples only its own bytes', () => {
+    const before = new PreambleSide();
+    before.note(text('Q'.repeat(400)), 0, 400);
+    before.release();
+    const s = new PreambleSide();
+    s.note(text('STARTTLS\r\n'), 0, 10);
+    expect(new TextDecoder().decode(s.head.subarray(0, s.headFill))).toBe('STARTTLS\r\n');
+    expect(new TextDecoder().decode(s.tail.subarray(0, s.tailFill))).toBe('STARTTLS\r\n');
+  });
+
+  it('without a tail (a server side) still samples the head and counts every byte', () => {
+    const s = new PreambleSide(false);
+    s.note(text('220 mx.example ESMTP\r\n'), 0, 22);
+    s.note(text('y'.repeat(500)), 0, 500);
+    expect(s.bytes).toBe(522);
+    expect(s.chunks).toBe(2);
+    expect(new TextDecoder().decode(s.head.subarray(0, 22))).toBe('220 mx.example ESMTP\r\n');
+    expect(s.headFill).toBe(256);
+    expect(s.tailFill).toBe(0);
+    expect(s.tail.length).toBe(0);
+  });
 });
 
 function decode(f: TcpStreamFixture, chunk = 1 << 20): { model: TlsConnectionModel; log: FeedLog } {
