@@ -16,6 +16,7 @@ import type { ConnectionReport, Report } from './report/schema.js';
 import { WarningCollector } from './report/warnings.js';
 import { SharedParts } from './report/shared-parts.js';
 import type { WarningSink } from './report/warning.js';
+import type { Diagnosis } from './diagnose/types.js';
 import { isoTime } from './report/time.js';
 
 /** Options of an analysis. */
@@ -62,17 +63,24 @@ const PEERS_PER_SERVER = PEER_WINDOW;
  */
 const MAX_PEERS = 4096;
 
-/** Diagnoses one model and renders its report object. */
-async function reportOf(
+/**
+ * Renders a diagnosed connection: as its report object, or straight as its ndjson line (see
+ * {@link streamRendered}). `warn` takes the warnings of reading its certificates.
+ */
+export type Render<T> = (model: TlsConnectionModel, diagnosis: Diagnosis, cache: CertificateCache, warn?: WarningSink) => T;
+
+/** Diagnoses one model and renders it. */
+async function reportOf<T>(
   model: TlsConnectionModel,
   peers: readonly PeerFacts[],
   trustStore: TrustStore,
   cache: CertificateCache,
   expectedHost: string | null,
+  render: Render<T>,
   warn?: WarningSink,
-): Promise<ConnectionReport> {
+): Promise<T> {
   const diagnosis = await diagnoseConnection(model, { trustStore, cache, expectedHost, peers });
-  return connectionReport(model, diagnosis, cache, warn);
+  return render(model, diagnosis, cache, warn);
 }
 
 function captureReport(summary: CaptureSummary, fileName: string | undefined): Report['capture'] {
@@ -115,7 +123,7 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
   const reportPayloadLess = async (): Promise<void> => {
     const batch = payloadLess;
     payloadLess = [];
-    for (const m of batch) connections.push(kept(await reportOf(m, [], trustStore(), cache, expectedHost, warnings.sink)));
+    for (const m of batch) connections.push(kept(await reportOf(m, [], trustStore(), cache, expectedHost, connectionReport, warnings.sink)));
   };
   // Every connection is evidence for the others to its server: its PeerFacts (~260 bytes) are
   // made when it ends, and its model (~5 KB) is let go as soon as it is reported.
@@ -157,7 +165,7 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
     const m = e.model!;
     e.model = null;
     const peers = peersByServer.get(serverKey(m))!.peersOf(e.facts);
-    connections.push(kept(await reportOf(m, peers, trustStore(), cache, expectedHost, warnings.sink)));
+    connections.push(kept(await reportOf(m, peers, trustStore(), cache, expectedHost, connectionReport, warnings.sink)));
   }
   ended = [];
   connections.sort((a, b) => a.id - b.id);
@@ -191,7 +199,19 @@ export type StreamItem =
  *
  * @throws CaptureError when the input is not a capture or cannot be read.
  */
-export async function* analyzeStream(input: CaptureInput, options: AnalyzeOptions = {}): AsyncGenerator<StreamItem> {
+export function analyzeStream(input: CaptureInput, options: AnalyzeOptions = {}): AsyncGenerator<StreamItem> {
+  return streamRendered(input, options, (model, diagnosis, cache, warn) => ({ kind: 'connection', connection: connectionReport(model, diagnosis, cache, warn) }));
+}
+
+/** The last item of {@link streamRendered}: the capture facts and the warnings. */
+export type StreamEnd = Extract<StreamItem, { kind: 'end' }>;
+
+/**
+ * {@link analyzeStream} with each diagnosed connection rendered by `render` (into the item yielded
+ * for it: the report object, or straight its ndjson line, src/report/connection-line.ts), then
+ * the `end` item. Internal: the CLI's ndjson path.
+ */
+export async function* streamRendered<T>(input: CaptureInput, options: AnalyzeOptions, render: Render<T>): AsyncGenerator<T | StreamEnd> {
   const warnings = new WarningCollector(options.maxWarnings);
   const trustStore = trustStoreOf(options.trustStore);
   const cache = new CertificateCache();
@@ -263,7 +283,7 @@ export async function* analyzeStream(input: CaptureInput, options: AnalyzeOption
       if (m) {
         const k = serverKey(m);
         const peers = peersByServer.get(k) ?? [];
-        const report = await reportOf(m, peers, trustStore, cache, expectedHost, warnings.sink);
+        const rendered = await reportOf(m, peers, trustStore, cache, expectedHost, render, warnings.sink);
         if (m.kind === 'tls') {
           peers.push(peerFactsOf(m, certificates));
           peerCount++;
@@ -280,7 +300,7 @@ export async function* analyzeStream(input: CaptureInput, options: AnalyzeOption
             peerCount -= list.length;
           }
         }
-        yield { kind: 'connection', connection: report };
+        yield rendered;
         continue;
       }
       if (done) break;

@@ -3,10 +3,10 @@
  * runs either in the main thread or in a worker thread (worker.ts), with the same results.
  */
 import { statSync } from 'node:fs';
-import { analyze, analyzeStream, loadTrustStore } from '../analyze.js';
+import { analyze, loadTrustStore, streamRendered } from '../analyze.js';
 import { CaptureError, type CaptureInput } from '../capture/packet.js';
 import { renderText, ansiStyle, plainStyle } from '../report/text.js';
-import { connectionJson } from '../report/connection-json.js';
+import { ConnectionLineWriter } from '../report/connection-line.js';
 import type { Report } from '../report/schema.js';
 import type { TrustStore } from '../x509/index.js';
 import type { OutputFormat } from './args.js';
@@ -96,10 +96,19 @@ export async function analyzeFile(
   try {
     if (task.format === 'ndjson') {
       let batch = '';
-      for await (const item of analyzeStream(input, options)) {
-        if (item.kind === 'connection') {
-          if (item.connection.outcome === 'failed') result.status = 1;
-          batch += `${connectionJson(item.connection, task.tagFile ? task.shownName : undefined)}\n`;
+      // Each line is written straight from the model and diagnosis: the report object
+      // analyzeStream would build is never needed (docs/decisions.md, "ndjson lines written from the model").
+      const writer = new ConnectionLineWriter();
+      const file = task.tagFile ? task.shownName : undefined;
+      const items = streamRendered(input, options, (model, diagnosis, cache, warn) => ({
+        kind: 'line' as const,
+        text: writer.line(model, diagnosis, cache, warn, file),
+        failed: diagnosis.outcome === 'failed',
+      }));
+      for await (const item of items) {
+        if (item.kind === 'line') {
+          if (item.failed) result.status = 1;
+          batch += `${item.text}\n`;
           if (batch.length >= LINE_BATCH) {
             const wait = events.lines(batch);
             batch = '';

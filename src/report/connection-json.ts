@@ -5,7 +5,8 @@
  * the text of repeated parts, certificates, handshake messages, ClientHellos, kept and reused)
  * was measured on the 1 GB benchmark's 23,544 reports at 340 ms of CPU against 345 ms for
  * JSON.stringify, and at 430 ms once its text of many small pieces is flattened for writing
- * (docs/decisions.md, "Report building and output"). What made lines costly was the reports themselves.
+ * (docs/decisions.md, "Report building and output"). What made lines costly was the reports themselves:
+ * the CLI's one-thread ndjson path writes its lines straight from the models (connection-line.ts).
  */
 import type { ConnectionReport } from './schema.js';
 

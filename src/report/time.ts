@@ -7,13 +7,21 @@ import { flat } from './flat.js';
  * The text is flat (one piece, see flat.ts): reports keep it.
  */
 export function isoTime(sec: number, nsec: number): string {
+  return flat(isoText(sec, nsec));
+}
+
+/**
+ * {@link isoTime}'s text as concatenated, not made flat: for text written out at once (an ndjson
+ * line), where flattening each time first would copy it once more.
+ */
+export function isoText(sec: number, nsec: number): string {
   // Timestamps come in order: most share their second with the one before.
   if (sec !== lastSec) {
     lastBase = secondText(sec);
     lastSec = sec;
   }
-  if (nsec % 1000 === 0) return flat(`${lastBase}.${String(nsec / 1000).padStart(6, '0')}Z`);
-  return flat(`${lastBase}.${String(nsec).padStart(9, '0')}Z`);
+  if (nsec % 1000 === 0) return `${lastBase}.${String(nsec / 1000).padStart(6, '0')}Z`;
+  return `${lastBase}.${String(nsec).padStart(9, '0')}Z`;
 }
 
 let lastSec = Number.NaN;
