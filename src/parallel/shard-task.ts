@@ -3,10 +3,10 @@
  * shard's TCP flows are analyzed (runPipeline's `shard`), and connection ids are the whole
  * capture's, learnt from the main thread (numbering.ts).
  */
-import { analyze, analyzeStream, loadTrustStore } from '../analyze.js';
+import { analyze, loadTrustStore, streamRendered } from '../analyze.js';
 import { CaptureError } from '../capture/packet.js';
 import type { Caps } from '../pipeline.js';
-import { connectionJson } from '../report/connection-json.js';
+import { ConnectionLineWriter } from '../report/connection-line.js';
 import type { Report } from '../report/schema.js';
 import type { Warning } from '../report/warning.js';
 import type { TrustStore } from '../x509/index.js';
@@ -142,10 +142,17 @@ export async function runShard(
   try {
     if (task.format === 'ndjson') {
       let batch = '';
-      for await (const item of analyzeStream(task.input, options)) {
-        if (item.kind === 'connection') {
-          if (item.connection.outcome === 'failed') result.status = 1;
-          batch += `${connectionJson(item.connection)}\n`;
+      // As in the one-thread path (src/cli/analyze-file.ts): lines written from the model.
+      const writer = new ConnectionLineWriter();
+      const items = streamRendered(task.input, options, (model, diagnosis, cache, warn) => ({
+        kind: 'line' as const,
+        text: writer.line(model, diagnosis, cache, warn),
+        failed: diagnosis.outcome === 'failed',
+      }));
+      for await (const item of items) {
+        if (item.kind === 'line') {
+          if (item.failed) result.status = 1;
+          batch += `${item.text}\n`;
           if (batch.length >= LINE_BATCH) {
             postLines(batch, post);
             batch = '';
