@@ -10,33 +10,36 @@
  */
 import type { TlsConnectionModel } from '../tls/model.js';
 
-interface Memo {
-  conn: TlsConnectionModel;
-  /** Per question (its slot), the answer or UNASKED. */
-  answers: unknown[];
-}
-
 const UNASKED: unique symbol = Symbol('unasked');
 let questions = 0;
-let open: Memo | null = null;
+/** The connection of the open memo (null when none is open) and its answers, per question (its slot), or UNASKED. */
+let openConn: TlsConnectionModel | null = null;
+let openAnswers: unknown[] = [];
 /** The answers array of the last memo closed, for the next one (one diagnosis at a time). */
 let spare: unknown[] | null = null;
 
 /**
  * Runs `body` with a memo for `conn` open: {@link memoizedQuestion} questions about `conn` asked
  * inside it are answered once. Nesting is allowed (the inner memo is closed on return).
+ * `body` gets `a` and `b`, so a caller can pass a function declared once instead of a closure
+ * made per call.
  */
-export function withConnectionMemo<T>(conn: TlsConnectionModel, body: () => T): T {
-  const outer = open;
+export function withConnectionMemo<T>(conn: TlsConnectionModel, body: () => T): T;
+export function withConnectionMemo<T, A, B>(conn: TlsConnectionModel, body: (a: A, b: B) => T, a: A, b: B): T;
+export function withConnectionMemo<T, A, B>(conn: TlsConnectionModel, body: (a?: A, b?: B) => T, a?: A, b?: B): T {
+  const outerConn = openConn;
+  const outerAnswers = openAnswers;
   const answers = spare ?? [];
   spare = null;
   // Filled, not allocated: one diagnosis after another reuse the same array.
   for (let i = 0; i < questions; i++) answers[i] = UNASKED;
-  open = { conn, answers };
+  openConn = conn;
+  openAnswers = answers;
   try {
-    return body();
+    return body(a, b);
   } finally {
-    open = outer;
+    openConn = outerConn;
+    openAnswers = outerAnswers;
     answers.fill(UNASKED);
     spare = answers;
   }
@@ -53,12 +56,13 @@ export function memoizedQuestion<T>(
 ): (conn: TlsConnectionModel) => T {
   const slot = questions++;
   return (conn) => {
-    const memo = open;
-    if (memo === null || memo.conn !== conn) return outside(conn);
-    const known = memo.answers[slot];
+    if (openConn !== conn) return outside(conn);
+    // Read once: a question asked inside `question` may open and close a nested memo.
+    const answers = openAnswers;
+    const known = answers[slot];
     if (known !== UNASKED) return known as T;
     const answer = question(conn);
-    memo.answers[slot] = answer;
+    answers[slot] = answer;
     return answer;
   };
 }

@@ -7,6 +7,7 @@ import type { ChainVerdict } from '../x509/index.js';
 import { after, alertRecordText, arrow, offeredVersionsText, realSuites } from './describe.js';
 import type { AbortEvent } from './handshake-state.js';
 import type { Confidence, Evidence } from './types.js';
+import { byFrameOrder, stableSort } from './stable-sort.js';
 
 /** "frame 6: server -> client Alert (fatal, handshake_failure), 0.2 ms after the ClientHello in frame 4". */
 export function abortEvidence(a: AbortEvent): Evidence {
@@ -60,7 +61,7 @@ export function byFrame(items: (Evidence | null | undefined)[]): Evidence[] {
     seen.add(e.text);
     out.push(e);
   }
-  return out.sort((a, b) => a.frame - b.frame);
+  return stableSort(out, byFrameOrder);
 }
 
 /** Facts of the certificate at a position of the chain as sent (the verdict skips unparseable ones). */

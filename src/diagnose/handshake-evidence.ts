@@ -10,6 +10,7 @@ import { arrow } from './describe.js';
 import { clientHelloEvidence, lastClientHello } from './evidence.js';
 import { findAbort, isTls13, serverAbortAfterClientFlight } from './handshake-state.js';
 import type { CauseId, Diagnosis, Evidence } from './types.js';
+import { byFrameOrder, stableSort } from './stable-sort.js';
 
 /** Causes about the certificate the server sent: the client judged it. */
 const SERVER_CERTIFICATE_CAUSES: ReadonlySet<CauseId> = new Set([
@@ -107,5 +108,5 @@ export function withHandshakeContext(conn: TlsConnectionModel, d: Diagnosis): Ev
   });
   if (added.length === 0) return d.evidence;
   // A stable sort keeps the rule's own order within one frame.
-  return [...d.evidence, ...added].sort((a, b) => a.frame - b.frame);
+  return stableSort([...d.evidence, ...added], byFrameOrder);
 }

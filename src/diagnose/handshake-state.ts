@@ -256,7 +256,8 @@ function otherSideWentOn(conn: TlsConnectionModel, fin: CloseEvent): boolean {
 /** The first close (FIN or RST) of a side, or null. */
 export function firstClose(conn: TlsConnectionModel, side: Side): CloseEvent | null {
   const dir: Direction = side === 'client' ? 0 : 1;
-  return conn.tcp.closes.find((c) => c.direction === dir) ?? null;
+  for (const c of conn.tcp.closes) if (c.direction === dir) return c;
+  return null;
 }
 
 /** True when one side left no trace at all (no record, no alert, no close): a one-direction capture or a silent peer. */
@@ -312,16 +313,13 @@ function computeServerAbortAfterClientFlight(conn: TlsConnectionModel): AbortEve
   const server = conn.encrypted[1];
   // Records of alert size (19-24 bytes) are alerts the decoder could not single out, not tickets.
   const serverDataIsAlertSized = server.applicationData > 0 && server.applicationDataBytes <= ALERT_RECORD_MAX * server.applicationData;
-  const serverRecordAfter = (frame: number): boolean =>
-    conn.messages.some((m) => m.direction === 1 && m.frame > done && m.frame < frame) ||
-    (!serverDataIsAlertSized && server.firstApplicationDataFrame !== null && server.firstApplicationDataFrame > done && server.firstApplicationDataFrame < frame);
-  const alert = conn.alerts.find((a) => a.direction === 1 && a.frame > done && isEnding(a) !== null && !(a.level === WARNING && a.description === CLOSE_NOTIFY));
+  const alert = serverEndingAlertAfter(conn, done);
   const close = firstClose(conn, 'server');
   const clientClose = firstClose(conn, 'client');
   // Candidates in order of preference at equal frames (alert, close, alert-sized data): the
   // earliest wins, the first of equals as a stable sort would.
-  const alertFits = alert !== undefined && !serverRecordAfter(alert.frame);
-  const closeFits = close !== null && close.frame > done && !serverRecordAfter(close.frame) && !(clientClose && clientClose.frame < close.frame);
+  const alertFits = alert !== undefined && !serverRecordBetween(conn, done, alert.frame, serverDataIsAlertSized);
+  const closeFits = close !== null && close.frame > done && !serverRecordBetween(conn, done, close.frame, serverDataIsAlertSized) && !(clientClose && clientClose.frame < close.frame);
   const dataFrame = serverDataIsAlertSized && server.firstApplicationDataFrame !== null && server.firstApplicationDataFrame > done ? server.firstApplicationDataFrame : null;
   let earliest = Infinity;
   if (alertFits) earliest = alert.frame;
@@ -342,6 +340,21 @@ function computeServerAbortAfterClientFlight(conn: TlsConnectionModel): AbortEve
   const lastClient = lastUpTo(conn.messages, first.frame, false, 0);
   if (lastClient && first.tsSec - lastClient.tsSec > IDLE_CLOSE_SECONDS) return null;
   return first;
+}
+
+/** The server's first alert after `done` that ends something, close_notify aside. */
+function serverEndingAlertAfter(conn: TlsConnectionModel, done: number): AlertModel | undefined {
+  for (const a of conn.alerts) {
+    if (a.direction === 1 && a.frame > done && isEnding(a) !== null && !(a.level === WARNING && a.description === CLOSE_NOTIFY)) return a;
+  }
+  return undefined;
+}
+
+/** A server record (handshake message, or application data not of alert size) after `done` and before `frame`. */
+function serverRecordBetween(conn: TlsConnectionModel, done: number, frame: number, dataIsAlertSized: boolean): boolean {
+  for (const m of conn.messages) if (m.direction === 1 && m.frame > done && m.frame < frame) return true;
+  const data = conn.encrypted[1].firstApplicationDataFrame;
+  return !dataIsAlertSized && data !== null && data > done && data < frame;
 }
 
 /** Largest record an encrypted alert makes (2 bytes + content type + up to a 16-byte tag, plus padding some stacks add). */

@@ -5,6 +5,7 @@
  * alternative, because a wrong named cause misleads more than "unknown".
  */
 import type { Confidence, Diagnosis, Hypothesis, Outcome } from './types.js';
+import { stableSort } from './stable-sort.js';
 
 const LEVEL: Readonly<Record<Confidence, number>> = { high: 3, medium: 2, low: 1 };
 
@@ -16,7 +17,9 @@ export interface Ranked {
 
 /** Sorts best first. */
 export function rank(items: readonly Ranked[], fallbacks: ReadonlySet<string>): Ranked[] {
-  return [...items].sort((a, b) => {
+  // Most connections have one hypothesis (a completed handshake): nothing to order.
+  if (items.length === 1) return [items[0]!];
+  return stableSort([...items], (a, b) => {
     const byConfidence = LEVEL[b.hypothesis.confidence] - LEVEL[a.hypothesis.confidence];
     if (byConfidence !== 0) return byConfidence;
     if (a.hypothesis.confidence === 'low') {
@@ -31,12 +34,15 @@ export function rank(items: readonly Ranked[], fallbacks: ReadonlySet<string>): 
 /** The diagnosis from ranked hypotheses: the first one, and the other causes as alternatives (one per cause). */
 export function toDiagnosis(ranked: readonly Ranked[], outcome: Outcome): Diagnosis {
   const best = ranked[0]!.hypothesis;
-  const seen = new Set([best.cause]);
   const alternatives: Diagnosis['alternatives'] = [];
-  for (const { hypothesis: h } of ranked.slice(1)) {
-    if (seen.has(h.cause)) continue;
-    seen.add(h.cause);
-    alternatives.push({ cause: h.cause, confidence: h.confidence, why: h.why });
+  if (ranked.length > 1) {
+    const seen = new Set([best.cause]);
+    for (let i = 1; i < ranked.length; i++) {
+      const h = ranked[i]!.hypothesis;
+      if (seen.has(h.cause)) continue;
+      seen.add(h.cause);
+      alternatives.push({ cause: h.cause, confidence: h.confidence, why: h.why });
+    }
   }
   const finalOutcome: Outcome = outcome === 'established' && best.cause !== 'none' ? 'failed' : outcome;
   return {

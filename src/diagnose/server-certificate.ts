@@ -13,6 +13,7 @@ import { abortEvidence, byFrame, certName, weaker } from './evidence.js';
 import { clientDroppedAfterHandshake, findAbort, isTls13, serverFirstFlight, type AbortEvent } from './handshake-state.js';
 import { peersThatTrustedChain, serverChainOf } from './peers.js';
 import type { CauseId, Confidence, Evidence, Hypothesis, Remedy, RuleContext } from './types.js';
+import { NO_HYPOTHESES } from './types.js';
 
 export type ChainProblem = ChainVerdict['problems'][number];
 export type ChainProblemKind = ChainProblem['kind'];
@@ -79,19 +80,21 @@ export interface ServerCertificateCause {
   check: string;
   /** Confidence change for one problem (e.g. wrong order alone rarely stops a client). */
   adjust?(problem: ChainProblem, ctx: RuleContext): 'keep' | 'weaker' | 'drop';
+  /** A last clause for `why` ("; another client used the same certificate..."), or null. */
+  whyMore?(ctx: RuleContext): string | null;
 }
 
 /**
  * Hypotheses of one server-certificate cause: one per matching problem of the chain, when the
  * client turned the certificate down.
  */
-export function serverCertificateHypotheses(ctx: RuleContext, spec: ServerCertificateCause): Hypothesis[] {
+export function serverCertificateHypotheses(ctx: RuleContext, spec: ServerCertificateCause): readonly Hypothesis[] {
   const verdict = ctx.serverChain;
-  if (!verdict || ctx.outcome === 'not-tls') return [];
+  if (!verdict || ctx.outcome === 'not-tls') return NO_HYPOTHESES;
   const rejection = serverCertificateRejection(ctx.conn);
-  if (!rejection) return [];
+  if (!rejection) return NO_HYPOTHESES;
   const matching = verdict.problems.filter((p) => spec.problems.includes(p.kind));
-  if (matching.length === 0) return [];
+  if (matching.length === 0) return NO_HYPOTHESES;
   const explaining = verdict.problems.filter((p) => p.kind !== 'wrong-order');
   const out: Hypothesis[] = [];
   for (const problem of matching) {
@@ -107,17 +110,55 @@ export function serverCertificateHypotheses(ctx: RuleContext, spec: ServerCertif
       confidence = weaker(confidence);
       why += `; TLS 1.3 hides this connection's certificate: the chain is the one the same server sent for the same name in connection ${source.connectionId}`;
     }
-    out.push({
-      cause: spec.cause,
-      abortedBy: 'client',
-      confidence,
-      summary: spec.summary(problem, verdict, ctx),
-      evidence: byFrame([certificateEvidence(ctx, verdict, problem), ...rejectionEvidence(rejection)]),
-      remediation: spec.remediation(problem, verdict, ctx),
-      why,
-    });
+    const more = spec.whyMore?.(ctx) ?? null;
+    if (more !== null) why += more;
+    out.push(new CertificateHypothesis(spec, confidence, why, problem, verdict, ctx, rejection));
   }
   return out;
+}
+
+/**
+ * A hypothesis of a server-certificate cause whose texts (summary, evidence, remediation) are
+ * written when first read: the ranking reads cause and confidence, an alternative only `why`,
+ * and most of these hypotheses lose to another (a failed connection's chain usually has several
+ * problems, each a hypothesis of its cause). The texts are pure functions of what is kept here.
+ */
+class CertificateHypothesis implements Hypothesis {
+  readonly cause: CauseId;
+  readonly abortedBy = 'client' as const;
+  private texts: { summary: string; evidence: Evidence[]; remediation: Remedy[] } | null = null;
+
+  constructor(
+    private readonly spec: ServerCertificateCause,
+    readonly confidence: Confidence,
+    readonly why: string,
+    private readonly problem: ChainProblem,
+    private readonly verdict: ChainVerdict,
+    private readonly ctx: RuleContext,
+    private readonly rejection: CertificateRejection,
+  ) {
+    this.cause = spec.cause;
+  }
+
+  get summary(): string {
+    return this.written().summary;
+  }
+
+  get evidence(): Evidence[] {
+    return this.written().evidence;
+  }
+
+  get remediation(): Remedy[] {
+    return this.written().remediation;
+  }
+
+  private written(): { summary: string; evidence: Evidence[]; remediation: Remedy[] } {
+    return (this.texts ??= {
+      summary: this.spec.summary(this.problem, this.verdict, this.ctx),
+      evidence: byFrame([certificateEvidence(this.ctx, this.verdict, this.problem), ...rejectionEvidence(this.rejection)]),
+      remediation: this.spec.remediation(this.problem, this.verdict, this.ctx),
+    });
+  }
 }
 
 function rate(r: CertificateRejection, spec: ServerCertificateCause, problemCount: number): { confidence: Confidence; why: string } {
@@ -155,11 +196,11 @@ function certificateEvidence(ctx: RuleContext, verdict: ChainVerdict, problem: C
  * cannot be read, so these are listed as alternatives to an honest "unknown", never as the
  * answer. Nothing when the chain was read (here or borrowed from another connection).
  */
-export function hiddenChainHypotheses(ctx: RuleContext, spec: ServerCertificateCause): Hypothesis[] {
-  if (ctx.serverChain || ctx.outcome === 'not-tls' || !isTls13(ctx.conn) || ctx.conn.serverHello?.pskSelected) return [];
+export function hiddenChainHypotheses(ctx: RuleContext, spec: ServerCertificateCause): readonly Hypothesis[] {
+  if (ctx.serverChain || ctx.outcome === 'not-tls' || !isTls13(ctx.conn) || ctx.conn.serverHello?.pskSelected) return NO_HYPOTHESES;
   const r = serverCertificateRejection(ctx.conn);
-  if (!r) return [];
-  if (r.code !== null && !spec.pointsTo.includes(r.code) && !spec.fits.includes(r.code)) return [];
+  if (!r) return NO_HYPOTHESES;
+  if (r.code !== null && !spec.pointsTo.includes(r.code) && !spec.fits.includes(r.code)) return NO_HYPOTHESES;
   const how =
     r.kind === 'alert' ? `with ${alertText(r.code!)}, an alert this check may send`
     : r.kind === 'encrypted-alert' ? 'with an encrypted alert'

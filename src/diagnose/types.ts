@@ -88,7 +88,9 @@ export interface ChainSource {
 export interface RuleContext {
   conn: TlsConnectionModel;
   outcome: Outcome;
+  /** The server chain's verdict at capture time; often shared with other connections and frozen: read only. */
   serverChain: ChainVerdict | null;
+  /** The client chain's verdict (mutual TLS); read only, like `serverChain`. */
   clientChain: ChainVerdict | null;
   /** Host the client meant: SNI, else options.expectedHost. */
   host: string | null;
@@ -101,5 +103,9 @@ export interface RuleContext {
 /** A rule names one cause (or a family of closely related situations) from the context. */
 export interface Rule {
   id: string;
-  evaluate(ctx: RuleContext): Hypothesis[];
+  /** What the rule proposes; {@link NO_HYPOTHESES} when nothing (most rules, most connections). */
+  evaluate(ctx: RuleContext): readonly Hypothesis[];
 }
+
+/** The shared empty answer of a rule: a rule that has nothing to say allocates nothing. */
+export const NO_HYPOTHESES: readonly Hypothesis[] = Object.freeze([]);

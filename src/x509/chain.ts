@@ -100,28 +100,40 @@ interface Link {
  */
 export async function analyzeChain(chain: Uint8Array[], options: AnalyzeChainOptions): Promise<ChainVerdict> {
   const cache = options.cache ?? new CertificateCache(Math.max(16, chain.length));
-  const found = lookUp(chain, options, cache);
+  const found = lookUp(chain, options.host, options.purpose, options.trustStore, cache);
   if ('verdict' in found) return found.verdict;
+  if ('shape' in found) return verdictAt(found.shape, options.at);
   const shape = await chainShape(found.parsed, found.host, options, cache);
   if (found.key !== null) cache.rememberChainShape(options.trustStore, found.key, shape);
   return verdictAt(shape, options.at);
 }
 
 /**
- * analyzeChain's answer when `cache` already holds the chain's judgement (the usual case: a
- * capture repeats its chains), without waiting on a promise; undefined when the chain must be
- * judged (call analyzeChain).
+ * analyzeChain's answer at `at` (ms since the epoch, as `Date.getTime()` gives) when `cache`
+ * already holds the chain's judgement (the usual case: a capture repeats its chains), without a
+ * promise or a Date; undefined when the chain must be judged (call analyzeChain). Unlike
+ * analyzeChain's, the verdict is read only: its lists are shared with other calls and frozen,
+ * and while no certificate is out of its validity window every call for the chain gets the same
+ * frozen object.
  * @internal
  */
-export function cachedChainVerdict(chain: Uint8Array[], options: AnalyzeChainOptions & { cache: CertificateCache }): ChainVerdict | undefined {
-  const found = lookUp(chain, options, options.cache);
-  return 'verdict' in found ? found.verdict : undefined;
+export function cachedChainVerdict(
+  chain: readonly Uint8Array[],
+  at: number,
+  host: string | null | undefined,
+  purpose: AnalyzeChainOptions['purpose'],
+  trustStore: TrustStore,
+  cache: CertificateCache,
+): Readonly<ChainVerdict> | undefined {
+  const found = lookUp(chain, host, purpose, trustStore, cache);
+  if ('verdict' in found) return found.verdict;
+  return 'shape' in found ? sharedVerdictAt(found.shape, at) : undefined;
 }
 
-type LookUp = { verdict: ChainVerdict } | { parsed: (ParsedCertificate | string)[]; host: string | null; key: string | null };
+type LookUp = { verdict: ChainVerdict } | { shape: ChainShape } | { parsed: (ParsedCertificate | string)[]; host: string | null; key: string | null };
 
-function lookUp(chain: Uint8Array[], options: AnalyzeChainOptions, cache: CertificateCache): LookUp {
-  const host = options.host && options.host.trim() !== '' ? options.host.trim() : null;
+function lookUp(chain: readonly Uint8Array[], asked: string | null | undefined, purpose: AnalyzeChainOptions['purpose'], trustStore: TrustStore, cache: CertificateCache): LookUp {
+  const host = asked && asked.trim() !== '' ? asked.trim() : null;
   if (chain.length === 0) {
     return { verdict: { certs: [], sentIndexes: [], path: [], problems: [{ kind: 'empty', certIndex: null, detail: 'no certificate was sent' }], findings: [], anchor: null, host } };
   }
@@ -129,15 +141,15 @@ function lookUp(chain: Uint8Array[], options: AnalyzeChainOptions, cache: Certif
   // store: judged once per such key, the validity checks redone at each `at` (exact, no window).
   // Null when a certificate does not parse.
   const parsed: (ParsedCertificate | string)[] = [];
-  let key: string | null = `${options.purpose}\n${host ?? ''}\n`;
+  let key: string | null = `${purpose}\n${host ?? ''}\n`;
   for (let i = 0; i < chain.length; i++) {
     const entry = cache.entry(chain[i]!);
     parsed.push(entry);
     if (typeof entry === 'string') key = null;
     else if (key !== null) key += i === 0 ? entry.facts.sha256 : `,${entry.facts.sha256}`;
   }
-  const shape = key === null ? undefined : cache.chainShapes(options.trustStore).get(key);
-  return shape ? { verdict: verdictAt(shape, options.at) } : { parsed, host, key };
+  const shape = key === null ? undefined : cache.chainShapes(trustStore).get(key);
+  return shape ? { shape } : { parsed, host, key };
 }
 
 /**
@@ -149,6 +161,20 @@ export interface ChainShape {
   verdict: ChainVerdict;
   judged: { entry: ParsedCertificate; sentIndex: number | null }[];
   validityAt: number;
+  /** What {@link cachedChainVerdict} shares between the connections that show this chain, made on first use. */
+  shared?: SharedShape;
+}
+
+/** The parts of a chain's verdict that do not depend on the moment, made once per shape. */
+interface SharedShape {
+  /** The verdict at any moment when every judged certificate is within its window (frozen). */
+  inWindow: Readonly<ChainVerdict>;
+  /** That span (ms): from the latest notBefore to the earliest notAfter (empty when reversed). */
+  validFrom: number;
+  validUntil: number;
+  /** Per judged certificate, its expired / not-yet-valid text up to the moment, which ends it. */
+  expiredText: string[];
+  notYetText: string[];
 }
 
 /** The verdict at one moment: a fresh copy of the shape with that moment's validity problems. */
@@ -174,6 +200,53 @@ function verdictAt(shape: ChainShape, when: Date): ChainVerdict {
     anchor: base.anchor,
     host: base.host,
   };
+}
+
+/**
+ * verdictAt for the engine, sharing what does not depend on the moment: inside the span where
+ * no judged certificate is out of its window the verdict is the same frozen object for every
+ * moment; outside it only `problems` is new (its validity texts name the moment), the other
+ * lists are the shared frozen ones. Equal, field by field, to verdictAt's.
+ */
+function sharedVerdictAt(shape: ChainShape, at: number): Readonly<ChainVerdict> {
+  const shared = (shape.shared ??= sharedShapeOf(shape));
+  // The same comparisons as verdictAt's: in the window unless at > notAfter or at < notBefore.
+  if (at >= shared.validFrom && at <= shared.validUntil) return shared.inWindow;
+  const base = shape.verdict;
+  const problems = base.problems.slice(0, shape.validityAt);
+  let moment: string | null = null;
+  for (let k = 0; k < shape.judged.length; k++) {
+    const { entry, sentIndex } = shape.judged[k]!;
+    if (at > entry.notAfter.getTime()) problems.push({ kind: 'expired', certIndex: sentIndex, detail: shared.expiredText[k]! + (moment ??= new Date(at).toISOString()) });
+    else if (at < entry.notBefore.getTime()) problems.push({ kind: 'not-yet-valid', certIndex: sentIndex, detail: shared.notYetText[k]! + (moment ??= new Date(at).toISOString()) });
+  }
+  for (let i = shape.validityAt; i < base.problems.length; i++) problems.push(base.problems[i]!);
+  const v = shared.inWindow;
+  return { certs: v.certs, sentIndexes: v.sentIndexes, path: v.path, problems, findings: v.findings, anchor: v.anchor, host: v.host };
+}
+
+function sharedShapeOf(shape: ChainShape): SharedShape {
+  const base = shape.verdict;
+  let validFrom = -Infinity;
+  let validUntil = Infinity;
+  const expiredText: string[] = [];
+  const notYetText: string[] = [];
+  for (const { entry, sentIndex } of shape.judged) {
+    validFrom = Math.max(validFrom, entry.notBefore.getTime());
+    validUntil = Math.min(validUntil, entry.notAfter.getTime());
+    expiredText.push(`${judgedName(entry, sentIndex)} expired at ${entry.facts.notAfter}, before `);
+    notYetText.push(`${judgedName(entry, sentIndex)} is valid only from ${entry.facts.notBefore}, after `);
+  }
+  const inWindow: ChainVerdict = {
+    certs: Object.freeze(base.certs.slice()) as CertificateFacts[],
+    sentIndexes: Object.freeze(base.sentIndexes.slice()) as number[],
+    path: Object.freeze(base.path.slice()) as number[],
+    problems: Object.freeze(base.problems.slice()) as ChainProblem[],
+    findings: Object.freeze(base.findings.slice()) as ChainFinding[],
+    anchor: base.anchor,
+    host: base.host,
+  };
+  return { inWindow: Object.freeze(inWindow), validFrom, validUntil, expiredText, notYetText };
 }
 
 function judgedName(entry: ParsedCertificate, sentIndex: number | null): string {

@@ -4,7 +4,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { diagnoseConnection } from '../../src/diagnose/engine.js';
+import { diagnoseConnection, outcomeOf } from '../../src/diagnose/engine.js';
+import type { PeerFacts } from '../../src/diagnose/peer-facts.js';
+import { certificateUntrustedRule } from '../../src/diagnose/rules/certificate-untrusted.js';
+import { analyzeChain } from '../../src/x509/index.js';
 import { pemCertificates, TrustStore, CertificateCache } from '../../src/x509/index.js';
 import { ModelBuilder } from './model-builder.js';
 
@@ -68,5 +71,40 @@ describe('diagnoseConnection', () => {
   test('before its notBefore a leaf is certificate-not-yet-valid', async () => {
     const d = await diagnoseConnection(rejected([pem('leaf-valid.pem'), pem('intermediate.pem')], 42, 'www.example.test', JAN_2020), { trustStore });
     expect(d.cause).toBe('certificate-not-yet-valid');
+  });
+
+  test('a self-signed certificate another client used: untrusted one step weaker, its why names that connection', async () => {
+    const chain = [pem('self-signed.pem')];
+    const conn = rejected(chain, 48, null, JAN_2025);
+    const serverChain = await analyzeChain(chain, { at: new Date(JAN_2025 * 1000), trustStore, purpose: 'server' });
+    const peer: PeerFacts = {
+      id: 41,
+      clientIp: '192.0.2.77',
+      accepted: { frame: 3, version: 0x0303, suite: 0xc02f },
+      sni: null,
+      helloFrame: 2,
+      serverChain: chain.map((d) => d.slice()),
+      serverChainSeen: { frame: 4, tsSec: JAN_2025, tsNsec: 0 },
+      clientUsedIt: true,
+    };
+    const found = certificateUntrustedRule.evaluate({
+      conn,
+      outcome: outcomeOf(conn),
+      serverChain,
+      clientChain: null,
+      host: null,
+      peers: [peer],
+      serverChainSource: { connectionId: conn.tcp.id, frame: 7, borrowed: false },
+    });
+    expect(found.map((h) => [h.cause, h.confidence])).toEqual([
+      ['certificate-untrusted', 'medium'],
+      ['certificate-untrusted', 'medium'],
+    ]);
+    for (const h of found) expect(h.why).toMatch(/; another client \(connection 41\) used the same certificate, so the CA may be trusted there$/);
+    // The texts are written on demand, and then the same on every read.
+    expect(found[0]!.summary).toMatch(/self-signed certificate/);
+    expect(found[0]!.evidence.map((e) => e.frame)).toEqual([7, 9]);
+    expect(found[0]!.evidence).toBe(found[0]!.evidence);
+    expect(found[0]!.remediation.map((r) => r.side)).toEqual(['server', 'client']);
   });
 });

@@ -1,4 +1,4 @@
-import { analyzeChain, type AnalyzeChainOptions } from '../../src/x509/chain.js';
+import { analyzeChain, cachedChainVerdict, type AnalyzeChainOptions } from '../../src/x509/chain.js';
 import { CertificateCache } from '../../src/x509/certificate-facts.js';
 import { TrustStore } from '../../src/x509/trust-store.js';
 import { der, pem } from './fixture-certificates.js';
@@ -78,5 +78,28 @@ describe('chain verdicts remembered in a shared CertificateCache', () => {
       const v = await analyzeChain([der('leaf-valid'), junk], o);
       expect(v.problems.map((p) => p.kind)).toContain('unparseable');
     }
+  });
+
+  it("gives the engine analyzeChain's verdict at every moment, one shared frozen object inside the validity window", async () => {
+    const shared = new CertificateCache();
+    const names = ['leaf-valid', 'intermediate'];
+    const inside = [(notBefore + notAfter) / 2, notBefore, notAfter, notBefore + 1];
+    const outside = [notBefore - 1, notAfter + 1, notBefore - 86_400_000, notAfter + 86_400_000];
+    const options = (t: number): AnalyzeChainOptions => ({ at: new Date(t), host: 'www.example.test', trustStore: store, purpose: 'server' });
+    // Judged once (analyzeChain), then answered from the cache without a promise.
+    expect(cachedChainVerdict(chain(...names), inside[0]!, 'www.example.test', 'server', store, shared)).toBeUndefined();
+    await analyzeChain(chain(...names), { ...options(inside[0]!), cache: shared });
+    const inWindow = inside.map((t) => cachedChainVerdict(chain(...names), t, 'www.example.test', 'server', store, shared)!);
+    for (let i = 0; i < inside.length; i++) expect(inWindow[i]).toEqual(await fresh(names, options(inside[i]!)));
+    for (const v of inWindow) expect(v).toBe(inWindow[0]);
+    expect(Object.isFrozen(inWindow[0])).toBe(true);
+    expect(Object.isFrozen(inWindow[0]!.problems)).toBe(true);
+    for (const t of outside) {
+      const v = cachedChainVerdict(chain(...names), t, 'www.example.test', 'server', store, shared)!;
+      expect(v).toEqual(await fresh(names, options(t)));
+      expect(v.problems.some((p) => p.detail.endsWith(new Date(t).toISOString()))).toBe(true);
+    }
+    // An invalid moment is judged as analyzeChain judges it (no validity problem either way).
+    expect(cachedChainVerdict(chain(...names), NaN, 'www.example.test', 'server', store, shared)).toEqual(await fresh(names, options(NaN)));
   });
 });

@@ -2,6 +2,7 @@
 import { alertText } from '../describe.js';
 import { alertOnlyHypothesis, chainVisible, hiddenChainHypotheses, serverCertificateHypotheses, serverCertificateRejection, trustedElsewhere, type ServerCertificateCause } from '../server-certificate.js';
 import type { Rule, RuleContext } from '../types.js';
+import { NO_HYPOTHESES } from '../types.js';
 
 const UNKNOWN_CA = 48;
 
@@ -30,15 +31,16 @@ const spec: ServerCertificateCause = {
     if (t.sameClient !== null) return 'drop';
     return t.otherClient !== null ? 'weaker' : 'keep';
   },
+  whyMore: (ctx) => {
+    const t = trustedElsewhere(ctx);
+    return t.otherClient !== null ? `; another client (connection ${t.otherClient}) used the same certificate, so the CA may be trusted there` : null;
+  },
 };
 
 export const certificateUntrustedRule: Rule = {
   id: 'certificate-untrusted',
   evaluate(ctx) {
-    const found = serverCertificateHypotheses(ctx, spec).map((h) => {
-      const t = trustedElsewhere(ctx);
-      return t.otherClient !== null ? { ...h, why: `${h.why}; another client (connection ${t.otherClient}) used the same certificate, so the CA may be trusted there` } : h;
-    });
+    const found = serverCertificateHypotheses(ctx, spec);
     if (found.length > 0) return found;
     const r = serverCertificateRejection(ctx.conn);
     if (r?.kind !== 'alert' || r.code !== UNKNOWN_CA) return hiddenChainHypotheses(ctx, spec);
@@ -58,7 +60,7 @@ export const certificateUntrustedRule: Rule = {
         ),
       ];
     }
-    if (chainVisible(ctx)) return [];
+    if (chainVisible(ctx)) return NO_HYPOTHESES;
     return [
       alertOnlyHypothesis(
         ctx, r, 'certificate-untrusted', 'low',

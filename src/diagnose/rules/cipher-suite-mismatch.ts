@@ -4,6 +4,7 @@ import { abortEvidence, byFrame, clientHelloEvidence } from '../evidence.js';
 import { isWeakSuite, serverRefusedHello } from '../hello-refusal.js';
 import { chosenSuites } from '../peers.js';
 import type { Confidence, Evidence, Rule } from '../types.js';
+import { NO_HYPOTHESES } from '../types.js';
 
 const HANDSHAKE_FAILURE = 40;
 const INSUFFICIENT_SECURITY = 71;
@@ -12,7 +13,7 @@ export const cipherSuiteMismatchRule: Rule = {
   id: 'cipher-suite-mismatch',
   evaluate(ctx) {
     const refusal = serverRefusedHello(ctx.conn);
-    if (!refusal) return [];
+    if (!refusal) return NO_HYPOTHESES;
     const suites = realSuites(refusal.hello);
     const weakOnly = suites.length > 0 && suites.every(isWeakSuite);
     const chosen = chosenSuites(ctx.peers);
@@ -33,7 +34,7 @@ export const cipherSuiteMismatchRule: Rule = {
       confidence = 'medium';
       whys.push('the server closed without an alert (SChannel resets on no shared cipher)');
     } else {
-      return [];
+      return NO_HYPOTHESES;
     }
     const evidence: Evidence[] = [clientHelloEvidence(refusal.hello), abortEvidence(refusal.abort)];
     if (weakOnly) whys.push('every suite the client offers is weak (RC4, 3DES, DES, export, NULL, anonymous)');

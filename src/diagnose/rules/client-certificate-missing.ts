@@ -3,6 +3,7 @@ import { alertText } from '../describe.js';
 import { abortEvidence, byFrame } from '../evidence.js';
 import { serverRefusedClient } from '../client-certificate.js';
 import type { Confidence, Evidence, Rule } from '../types.js';
+import { NO_HYPOTHESES } from '../types.js';
 
 const CERTIFICATE_REQUIRED = 116;
 /** What servers send for a missing certificate: OpenSSL 40 (TLS 1.2), Go/JSSE 42, 116 in TLS 1.3. */
@@ -12,7 +13,7 @@ export const clientCertificateMissingRule: Rule = {
   id: 'client-certificate-missing',
   evaluate(ctx) {
     const r = serverRefusedClient(ctx.conn);
-    if (!r) return [];
+    if (!r) return NO_HYPOTHESES;
     let confidence: Confidence | null = null;
     let why = '';
     if (r.code === CERTIFICATE_REQUIRED) {
@@ -21,7 +22,7 @@ export const clientCertificateMissingRule: Rule = {
     } else if (r.clientCertificate === 'empty' || r.clientCertificate === 'none') {
       if (r.clientCertificate === 'none' && r.tls13) {
         // A TLS 1.3 client answers every CertificateRequest with a Certificate message: a flight without one means no request.
-        return [];
+        return NO_HYPOTHESES;
       }
       if (r.code !== null && MISSING_ALERTS.has(r.code)) {
         confidence = r.tls13 ? 'medium' : 'high';
@@ -34,7 +35,7 @@ export const clientCertificateMissingRule: Rule = {
       confidence = 'low';
       why = `the server aborted right after the client's final TLS 1.3 flight, typical of mutual TLS; ${r.how}`;
     } else {
-      return [];
+      return NO_HYPOTHESES;
     }
     const evidence: Evidence[] = [abortEvidence(r.abort)];
     if (r.requestSeen && ctx.conn.certificateRequest) {

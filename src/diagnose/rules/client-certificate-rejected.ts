@@ -3,6 +3,7 @@ import { alertText } from '../describe.js';
 import { abortEvidence, byFrame, certName } from '../evidence.js';
 import { serverRefusedClient } from '../client-certificate.js';
 import type { Confidence, Evidence, Rule } from '../types.js';
+import { NO_HYPOTHESES } from '../types.js';
 
 /** Server alerts that judge a certificate it received. */
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 51]);
@@ -12,7 +13,7 @@ export const clientCertificateRejectedRule: Rule = {
   id: 'client-certificate-rejected',
   evaluate(ctx) {
     const r = serverRefusedClient(ctx.conn);
-    if (!r || r.clientCertificate !== 'sent') return [];
+    if (!r || r.clientCertificate !== 'sent') return NO_HYPOTHESES;
     let confidence: Confidence;
     let why: string;
     if (r.code !== null && CERTIFICATE_ALERTS.has(r.code)) {
@@ -22,7 +23,7 @@ export const clientCertificateRejectedRule: Rule = {
       confidence = 'medium';
       why = `the server ${r.code === null ? 'aborted without a readable alert' : 'alerted handshake_failure'} after ${r.how}`;
     } else {
-      return [];
+      return NO_HYPOTHESES;
     }
     const evidence: Evidence[] = [abortEvidence(r.abort)];
     if (r.flightFrame !== null) evidence.push({ frame: r.flightFrame, text: `frame ${r.flightFrame}: ${r.how}` });

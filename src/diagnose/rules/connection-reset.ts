@@ -4,15 +4,16 @@ import { findAbort, sideSilent } from '../handshake-state.js';
 import { serverCertificateRejection } from '../server-certificate.js';
 import { actionText, whenText } from '../story.js';
 import type { Rule } from '../types.js';
+import { NO_HYPOTHESES } from '../types.js';
 
 export const connectionResetRule: Rule = {
   id: 'connection-reset',
   evaluate(ctx) {
-    if (ctx.outcome !== 'failed') return [];
+    if (ctx.outcome !== 'failed') return NO_HYPOTHESES;
     const c = ctx.conn;
     if (c.kind === 'no-payload') {
       const close = c.tcp.closes.find((x) => x.direction === 1);
-      if (!close) return [];
+      if (!close) return NO_HYPOTHESES;
       const refused = close.kind === 'rst' && !c.tcp.closes.some((x) => x.direction === 0 && x.frame < close.frame);
       return [
         {
@@ -32,8 +33,8 @@ export const connectionResetRule: Rule = {
       ];
     }
     const a = findAbort(c);
-    if (!a || (a.kind !== 'rst' && a.kind !== 'fin' && a.kind !== 'close-notify') || a.stage === 'complete') return [];
-    if (c.alerts.some((x) => x.frame <= a.frame && (x.encrypted || x.level === 2))) return [];
+    if (!a || (a.kind !== 'rst' && a.kind !== 'fin' && a.kind !== 'close-notify') || a.stage === 'complete') return NO_HYPOTHESES;
+    if (c.alerts.some((x) => x.frame <= a.frame && (x.encrypted || x.level === 2))) return NO_HYPOTHESES;
     const serverNeverAnswered = a.by === 'client' && sideSilent(c, 'server');
     // A client that closes right after the server's certificate flight has judged that
     // certificate: "unknown" (with the certificate checks as alternatives) says more than "cut".

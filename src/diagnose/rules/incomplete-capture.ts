@@ -4,6 +4,7 @@ import { abortEvidence } from '../evidence.js';
 import { findAbort, sideSilent } from '../handshake-state.js';
 import type { TlsConnectionModel, UndecodedMessageModel } from '../../tls/model.js';
 import type { Evidence, Hypothesis, Remedy, Rule, RuleContext } from '../types.js';
+import { NO_HYPOTHESES } from '../types.js';
 
 const CLIENT_HELLO = 1;
 
@@ -78,6 +79,8 @@ const REMEDY_CAPTURE = [
 export const incompleteCaptureRule: Rule = {
   id: 'incomplete-capture',
   evaluate(ctx) {
+    // A connection that is neither incomplete nor failed has nothing missing to tell of.
+    if (ctx.outcome !== 'incomplete' && ctx.outcome !== 'failed') return NO_HYPOTHESES;
     const c = ctx.conn;
     const out: Hypothesis[] = [];
     const hello = undecodedClientHello(c);

@@ -2,6 +2,8 @@
 import type { TlsConnectionModel } from '../../tls/model.js';
 import { arrow, sideOf } from '../describe.js';
 import type { Evidence, Rule } from '../types.js';
+import { NO_HYPOTHESES } from '../types.js';
+import { byFrameOrder, stableSort } from '../stable-sort.js';
 
 /** "HTTP" for an HTTP request, response or bare HTML page; else the first word ("SSH-2.0", "SMTP"). */
 function protocolOf(lookedLike: string): string {
@@ -36,7 +38,7 @@ export const notTlsRule: Rule = {
   id: 'not-tls',
   evaluate(ctx) {
     const n = ctx.conn.notTls;
-    if (ctx.outcome !== 'not-tls' || !n) return [];
+    if (ctx.outcome !== 'not-tls' || !n) return NO_HYPOTHESES;
     const who = sideOf(n.direction);
     const port = ctx.conn.tcp.serverPort;
     const helloSent = ctx.conn.clientHello !== null && who === 'server';
@@ -57,7 +59,7 @@ export const notTlsRule: Rule = {
         summary: helloSent
           ? `The client sent a ClientHello but the server on port ${port} answered with ${n.lookedLike}: that port does not speak TLS.`
           : `The ${who} sent ${n.lookedLike} instead of TLS on port ${port}${answer ? `; the ${sideOf(n.direction === 0 ? 1 : 0)} ${answer.text}` : ''}.`,
-        evidence: evidence.sort((a, b) => a.frame - b.frame),
+        evidence: stableSort(evidence, byFrameOrder),
         remediation: helloSent
           ? [
               { side: 'client', text: `Use the port that serves TLS (e.g. https:// on 443), or plain ${protocol} on port ${port}.` },

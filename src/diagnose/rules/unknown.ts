@@ -10,15 +10,16 @@ import { findAbort, isTls13, serverAbortAfterClientFlight } from '../handshake-s
 import { serverCertificateRejection } from '../server-certificate.js';
 import { actionText, whenText } from '../story.js';
 import type { Confidence, Hypothesis, Remedy, Rule, RuleContext } from '../types.js';
+import { NO_HYPOTHESES } from '../types.js';
 
 /**
  * TLS 1.3 completed, then the client left at once without a byte of data: curl and node check
  * the certificate name after the handshake and just close. The certificate is encrypted, so
  * which check failed cannot be seen.
  */
-function droppedAfterHiddenHandshake(ctx: RuleContext): Hypothesis[] {
+function droppedAfterHiddenHandshake(ctx: RuleContext): readonly Hypothesis[] {
   const r = serverCertificateRejection(ctx.conn);
-  if (!r || r.kind !== 'post-handshake' || ctx.serverChain || !isTls13(ctx.conn)) return [];
+  if (!r || r.kind !== 'post-handshake' || ctx.serverChain || !isTls13(ctx.conn)) return NO_HYPOTHESES;
   return [
     {
       cause: 'unknown',
@@ -67,9 +68,9 @@ export const unknownRule: Rule = {
   evaluate(ctx) {
     const c = ctx.conn;
     if (ctx.outcome === 'established') return droppedAfterHiddenHandshake(ctx);
-    if (ctx.outcome !== 'failed') return [];
+    if (ctx.outcome !== 'failed') return NO_HYPOTHESES;
     const a = serverAbortAfterClientFlight(c) ?? findAbort(c);
-    if (!a) return [];
+    if (!a) return NO_HYPOTHESES;
     let confidence: Confidence = 'low';
     let summary = `The handshake failed: ${actionText(a)} ${whenText(a)}; the capture does not show why.`;
     let remediation: Remedy[] = [{ side: a.by, text: `Read the ${a.by}'s log at ${new Date(a.tsSec * 1000).toISOString()} for the reason it gave up.` }];
