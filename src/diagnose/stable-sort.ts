@@ -1,3 +1,6 @@
+/** Longer lists go to `Array.prototype.sort`: insertion sort is quadratic, and a hostile capture can make long ones. */
+const INSERTION_MAX = 32;
+
 /**
  * In-place stable insertion sort, for the short lists of a diagnosis (evidence lines,
  * hypotheses): `Array.prototype.sort` allocates a work area on every call, which made it one of
@@ -5,6 +8,7 @@
  * one `Array.prototype.sort` (stable since ES2019) gives.
  */
 export function stableSort<T>(list: T[], compare: (a: T, b: T) => number): T[] {
+  if (list.length > INSERTION_MAX) return list.sort(compare);
   for (let i = 1; i < list.length; i++) {
     const item = list[i]!;
     let j = i - 1;

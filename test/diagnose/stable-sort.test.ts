@@ -2,16 +2,24 @@ import { mulberry32 } from '../../scripts/mangle-capture.js';
 import { byFrameOrder, stableSort } from '../../src/diagnose/stable-sort.js';
 
 describe('stableSort', () => {
-  it("orders like Array.prototype.sort (stable), ties kept in their order, on 2,000 random short lists", () => {
+  it("orders like Array.prototype.sort (stable), ties kept in their order, on 2,000 random lists, short and long", () => {
     const rnd = mulberry32(5);
     for (let n = 0; n < 2000; n++) {
-      const length = Math.floor(rnd() * 12);
+      // Up to 80: both the insertion sort (short lists) and the hand-off to Array.prototype.sort.
+      const length = Math.floor(rnd() * 80);
       // Few distinct frames: many ties, which only a stable sort keeps in order.
       const list = Array.from({ length }, (_, i) => ({ frame: Math.floor(rnd() * 4), i }));
       const expected = [...list].sort((a, b) => a.frame - b.frame);
       const got = stableSort([...list], byFrameOrder);
       expect(got).toEqual(expected);
     }
+  });
+
+  it('stays fast on a long reversed list (a hostile capture can make long evidence lists)', () => {
+    const list = Array.from({ length: 200_000 }, (_, i) => ({ frame: 200_000 - i }));
+    const got = stableSort(list, byFrameOrder);
+    expect(got[0]!.frame).toBe(1);
+    expect(got[got.length - 1]!.frame).toBe(200_000);
   });
 
   it('sorts in place and returns the same array', () => {
