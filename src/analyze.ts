@@ -146,6 +146,7 @@ export async function analyze(input: CaptureInput, options: AnalyzeOptions = {})
       signal: options.signal,
       onProgress: options.onProgress,
       shard: options.shard,
+      certificates,
       backpressure: () => (payloadLess.length >= PAYLOAD_LESS_BATCH ? reportPayloadLess() : undefined),
     },
   );
@@ -250,7 +251,7 @@ export async function* streamRendered<T>(input: CaptureInput, options: AnalyzeOp
       ready.push(m);
       wake?.();
     },
-    { warn: warnings.sink, caps: options.caps, signal: stop.signal, onProgress: options.onProgress, backpressure, shard: options.shard },
+    { warn: warnings.sink, caps: options.caps, signal: stop.signal, onProgress: options.onProgress, backpressure, shard: options.shard, certificates },
   ).then(
     (s) => {
       summary = s;

@@ -32,12 +32,15 @@ export { TrustStore } from './x509/index.js';
 // The pipeline's stages, for tools that embed one layer (e.g. only the capture reader).
 export { readCapture } from './capture/read-capture.js';
 export { runPipeline } from './pipeline.js';
+export { CertificateInterner } from './tls/certificate-interner.js';
 export type {
   TlsConnectionModel, Seen, ClientHelloModel, ServerHelloModel, CertificateMessageModel, CertificateRequestModel,
   ServerKeyExchangeModel, AlertModel, MessageModel, EncryptedRecordCounts, NotTlsModel,
+  PlaintextPreambleModel, UndecodedMessageModel,
 } from './tls/model.js';
 export type { TcpConnectionInfo, Direction, CloseEvent, RoleSource } from './tcp/stream-types.js';
-export type { PipelineOptions } from './pipeline.js';
+export type { PipelineOptions, ShardOptions, ShardNumbering } from './pipeline.js';
+export type { TcpOptions } from './tcp/connection-table.js';
 export type { ReadOptions } from './capture/read-capture.js';
 export type { TextStyle } from './report/text.js';
 export type { ParsedCertificate } from './x509/certificate-facts.js';

@@ -60,6 +60,12 @@ export interface PipelineOptions {
    * {@link ShardOptions.numbering}); packet-level warnings (reader, decoder) are kept by shard 0 only.
    */
   shard?: ShardOptions;
+  /**
+   * The run's one copy of each distinct certificate, when the caller keeps certificates too
+   * (src/analyze.ts: the peers' chains): sharing it lets the caller's interning answer by
+   * identity instead of comparing bytes. Default: the pipeline's own.
+   */
+  certificates?: CertificateInterner;
 }
 
 /** Shard-held connections beyond which reading waits for their global ids (the other shards to catch up). */
@@ -90,7 +96,7 @@ export async function runPipeline(
   const onEnd = numbered ? numbered.ended : emit;
   // One copy of each distinct certificate and hello list for the whole run, not one per
   // connection: models then share them (see TlsConsumerOptions).
-  const certificates = new CertificateInterner();
+  const certificates = options.certificates ?? new CertificateInterner();
   const lists = new ListInterner();
   const table = new ConnectionTable(
     (info, control) => createTlsConsumer(info, control, { onEnd, maxHandshakeBytes: caps.maxHandshakeBytes, certificates, lists }),
