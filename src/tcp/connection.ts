@@ -211,7 +211,9 @@ export class Connection implements StreamControl {
 
 /**
  * Symmetric 30-bit hash of an IPv4 4-tuple (the same for both directions), kept in small-
- * integer range so Map keys stay unboxed.
+ * integer range so Map keys stay unboxed. Every caller passes the addresses as signed 32-bit
+ * integers (`| 0`, as Connection keeps them), so that open, find and remove agree: an unsigned
+ * address above 2^31 would be passed boxed, one HeapNumber per lookup.
  */
 export function hash4(src: number, srcPort: number, dst: number, dstPort: number): number {
   let lo = src;

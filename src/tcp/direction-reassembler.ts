@@ -4,7 +4,9 @@
  * Positions are stream offsets (JS numbers, exact far beyond 2^32): position 0 is the first
  * payload byte (the byte after the SYN, or the first byte seen when the capture starts
  * mid-stream). A sequence number maps to a position relative to `nextPos` with a signed
- * 32-bit difference, which is what makes wraparound at 2^32 a non-event.
+ * 32-bit difference, which is what makes wraparound at 2^32 a non-event. For the same reason a
+ * sequence or acknowledgement number may be passed signed (`| 0`) or unsigned; the table passes
+ * it signed, which V8 passes without boxing.
  *
  * Everything below `nextPos` is settled: delivered, skipped on the consumer's request, or
  * declared missing. Skipping is nothing but moving `nextPos` forward, so a segment that falls
@@ -192,7 +194,7 @@ export class DirectionReassembler {
   /** Records this direction's FIN (the first one; retransmissions repeat it). */
   fin(seq: number, wireLength: number, frame: number, syn: boolean): boolean {
     if (this.finPos >= 0) return false;
-    this.finPos = this.positionOf(syn ? (seq + 1) >>> 0 : seq) + wireLength;
+    this.finPos = this.positionOf(syn ? (seq + 1) | 0 : seq) + wireLength;
     this.finFrame = frame;
     return true;
   }
