@@ -1,6 +1,7 @@
 import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
 import { NO_SESSION_ID, type ClientHelloModel } from './model.js';
 import type { ExtensionProblem } from './extensions.js';
+import type { ByteKeeper, HelloBytes } from './hello-bytes.js';
 import { ClientFields, readClientHelloFields, type ClientHelloExtensionFields } from './hello-extensions.js';
 import type { ListInterner } from './list-interner.js';
 
@@ -51,8 +52,10 @@ export function noExtensions(): Omit<ClientHelloExtensionFields, 'problems'> {
  * `body` spans exactly the message body (after the 4-byte handshake header). With `lists`,
  * every list of the value is the run's shared one (those read from the wire made only when
  * new, see {@link ListInterner.uint16s}), as `clientHelloModel` with `lists` would give.
+ * With `keeper`, the random and session id are its copies (see {@link HelloBytes}), else
+ * arrays of their own.
  */
-export function parseClientHello(body: Cursor, lists?: ListInterner): ParseResult<ClientHello> {
+export function parseClientHello(body: Cursor, lists?: ListInterner, keeper?: ByteKeeper): ParseResult<ClientHello> {
   // Read in place: sub-cursors, views and a position closure per hello showed in the
   // allocation profile. Error offsets are relative to `base`, as the Cursor reads gave them.
   const base = body.pos;
@@ -82,8 +85,10 @@ export function parseClientHello(body: Cursor, lists?: ListInterner): ParseResul
   const compressionMethods = lists ? lists.uint8s(b, p + 1, methodsEnd) : uint8s(b, p + 1, methodsEnd);
   p = methodsEnd;
   body.pos = p;
-  const random = b.slice(randomAt, randomAt + 32);
-  const sessionId = sessionIdLength === 0 ? NO_SESSION_ID : b.slice(sessionIdAt, sessionIdAt + sessionIdLength);
+  const random = keeper ? keeper.copy(b, randomAt, randomAt + 32) : b.slice(randomAt, randomAt + 32);
+  const sessionId = sessionIdLength === 0
+    ? NO_SESSION_ID
+    : keeper ? keeper.copy(b, sessionIdAt, sessionIdAt + sessionIdLength) : b.slice(sessionIdAt, sessionIdAt + sessionIdLength);
 
   let e: ClientFields;
   if (body.atEnd) {

@@ -27,7 +27,7 @@ import type {
   TlsConnectionModel,
   UndecodedMessageModel,
 } from './model.js';
-import { newConnectionModel } from './model.js';
+import { newDecodingModel } from './model.js';
 import {
   ContentType,
   MAX_RECORD_BODY_LENGTH,
@@ -52,6 +52,7 @@ import { ALERT_LENGTH } from './alert.js';
 import { nullCipherMacLength } from './null-cipher.js';
 import type { CertificateInterner } from './certificate-interner.js';
 import { noExtensions } from './client-hello.js';
+import { HELLO_BYTES } from './hello-bytes.js';
 import type { ListInterner } from './list-interner.js';
 import { alertDescriptionName, alertLevelName, handshakeTypeName } from './registry/index.js';
 
@@ -164,21 +165,6 @@ interface RecordState {
   mac: number;
 }
 
-/**
- * A direction's {@link RecordState}, made by a constructor rather than a literal: it lives as
- * long as its connection, and a literal's allocation site, once V8 decided to pretenure it,
- * deoptimized the code it was inlined into (see SeenMessage).
- */
-class RecordSlot implements RecordState {
-  contentType = 0;
-  version = 0;
-  length = 0;
-  remaining = 0;
-  action: BodyAction = 'skip';
-  padding = 0;
-  mac = 0;
-}
-
 /** Refills a direction's record slot for a new record. */
 function fillRecord(rec: RecordState, contentType: number, version: number, length: number, action: BodyAction, padding: number, mac: number): RecordState {
   rec.contentType = contentType;
@@ -231,17 +217,37 @@ class SeenMessage implements MessageModel {
 }
 
 /** The {@link HandshakeContext} of the message being parsed (see TlsConnectionDecoder.context). */
-const PARSE_CONTEXT: HandshakeContext = { version: null, cipherSuite: null, tls13: false, maxCertificates: DEFAULT_MAX_CERTIFICATES, bodyOwned: false, certificates: undefined, lists: undefined };
+const PARSE_CONTEXT: HandshakeContext = { version: null, cipherSuite: null, tls13: false, maxCertificates: DEFAULT_MAX_CERTIFICATES, bodyOwned: false, certificates: undefined, lists: undefined, helloBytes: HELLO_BYTES };
 
 /** A probe with nothing kept (shared: a probe is replaced, never written to). */
 const NO_PROBE = new Uint8Array(0);
+
+/**
+ * The part of a direction's state that few connections ever use, kept out of
+ * {@link DirectionState} so that the others do not carry it while they live (state that
+ * outlives a scavenge is copied by it, up to twice before promotion).
+ */
+class RareDirectionState {
+  /** Alert bodies in clear. */
+  small: Uint8Array | null = null;
+  /** SSLv2 record body under way, read in clear. */
+  sslv2Body: Uint8Array | null = null;
+  sslv2Fill = 0;
+  sslv2ClearRecords = 0;
+  /** Plaintext of the 'null-handshake' record under way. */
+  nullBody: Uint8Array | null = null;
+  nullFill = 0;
+  /** Segments whose start was probed for a record header after a mid-connection start. */
+  huntedChunks = 0;
+  firstBytes: { text: string; frame: number } | null = null;
+}
 
 /**
  * The decoding state of one direction. Buffers that only a record or message split across
  * segments needs are made on first need: typed arrays are the dearest objects a connection
  * makes (docs/decisions.md).
  */
-class DirectionState implements HandshakeSink {
+class DirectionState implements HandshakeSink, RecordState {
   mode: DirectionMode = 'detect';
   sawPayload = false;
   /** First bytes kept until the direction can be classified. */
@@ -249,20 +255,25 @@ class DirectionState implements HandshakeSink {
   /** A record header split across segments, made on first need. */
   headerBytes: Uint8Array | null = null;
   headerFill = 0;
-  /** The record under way: `slot` while one is, else null. */
+  /**
+   * The record under way: the direction itself while one is (its RecordState fields below,
+   * refilled by each record, never held past its record's end), else null. Fields rather
+   * than an object of their own: one object less per direction while the connection lives.
+   */
   record: RecordState | null = null;
-  /** The one RecordState of this direction, refilled by each record (never held past its record's end). */
-  readonly slot: RecordState = new RecordSlot();
+  contentType = 0;
+  version = 0;
+  length = 0;
+  remaining = 0;
+  action: BodyAction = 'skip';
+  padding = 0;
+  mac = 0;
   /** Version of the last record header (-1 before any): only a new one is looked up. */
   lastRecordVersion = -1;
-  /** Alert bodies, made on first need. */
-  small: Uint8Array | null = null;
   /** Bytes of the alert or ChangeCipherSpec body under way (counted past MAX_SMALL_BODY for a ChangeCipherSpec). */
   smallFill = 0;
   /** First byte of the ChangeCipherSpec body under way. */
   ccsFirstByte = -1;
-  sslv2Body: Uint8Array | null = null;
-  sslv2Fill = 0;
   /** Switched to encrypted records (TLS <= 1.2 after CCS; TLS 1.3 after the ServerHello). */
   encrypted = false;
   ccsSeen = false;
@@ -273,9 +284,6 @@ class DirectionState implements HandshakeSink {
    * record's clear content; 0 when records are encrypted (or not yet switched).
    */
   nullMac = 0;
-  /** Plaintext of the 'null-handshake' record under way. */
-  nullBody: Uint8Array | null = null;
-  nullFill = 0;
   /** TLS 1.3 / SSLv2: encrypted handshake records counted so far. */
   encryptedHandshakeRecords = 0;
   /** Frame of this direction's encrypted flight (TLS 1.3 client). */
@@ -295,13 +303,11 @@ class DirectionState implements HandshakeSink {
    * the first: settled as alerts at the end when the other side then closed (see end()).
    */
   shortRun: PendingShortRecord[] | null = null;
-  sslv2ClearRecords = 0;
   sentClientKeyExchange = false;
   /** A ChangeCipherSpec came before any ServerHello from a client offering TLS 1.3. */
   earlyCcs = false;
-  /** Segments whose start was probed for a record header after a mid-connection start. */
-  huntedChunks = 0;
-  firstBytes: { text: string; frame: number } | null = null;
+  /** What few directions need (SSLv2, a NULL cipher, a mid-connection start, alerts in clear), made on first need. */
+  rare: RareDirectionState | null = null;
   /** Highest frame delivered in this direction: a record completes at it (as Wireshark reports). */
   maxFrame = -1;
   /** Objects created for messages of the handshake record under way: their frame is the record's last. */
@@ -324,6 +330,11 @@ class DirectionState implements HandshakeSink {
   ) {
     // The direction is its own assembler's sink: no closures per connection.
     this.assembler = new HandshakeAssembler(maxMessageBytes, this);
+  }
+
+  /** The direction's {@link RareDirectionState}, made now if it was not. */
+  rareState(): RareDirectionState {
+    return this.rare ?? (this.rare = new RareDirectionState());
   }
 
   message(m: AssembledMessage): void {
@@ -403,7 +414,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
   }
 
   private startModel(): void {
-    if (this.modelState === null) this.modelState = newConnectionModel(this.info);
+    if (this.modelState === null) this.modelState = newDecodingModel(this.info);
   }
 
   // ---------------------------------------------------------------- StreamConsumer
@@ -442,7 +453,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
     if (this.ended) return;
     if (this.dirState === null) this.start();
     const d = this.dirs[direction];
-    this.model.gaps.push({ direction, frame, bytes: missingBytes });
+    this.model.gaps = added(this.model.gaps, { direction, frame, bytes: missingBytes });
     // The reassembler reports bytes a snaplen cut off right after delivering the captured part
     // of the same frame; a hole between segments is reported with the frame after it.
     const snaplen = frame === d.lastDataFrame;
@@ -553,9 +564,10 @@ export class TlsConnectionDecoder implements StreamConsumer {
       const direction = i as Direction;
       const d = this.dirs[direction];
       // Picked up mid-connection and no record header found in the segments seen.
-      if (d.mode === 'detect' && d.firstBytes && !this.model.notTls) {
+      const firstBytes = d.mode === 'detect' && d.rare !== null ? d.rare.firstBytes : null;
+      if (firstBytes && !this.model.notTls) {
         this.model.kind = 'not-tls';
-        this.model.notTls = { lookedLike: d.firstBytes.text, direction, frame: d.firstBytes.frame };
+        this.model.notTls = { lookedLike: firstBytes.text, direction, frame: firstBytes.frame };
       }
     }
     this.model.resumption = this.resumption();
@@ -587,11 +599,13 @@ export class TlsConnectionDecoder implements StreamConsumer {
     }
     const probe = d.probe;
     d.probe = NO_PROBE;
-    if (kind === 'not-tls' && this.model.tcp.roleSource !== 'syn' && this.model.tcp.roleSource !== 'syn-ack' && d.huntedChunks < MID_STREAM_HUNT_CHUNKS) {
+    const hunted = d.rare !== null ? d.rare.huntedChunks : 0;
+    if (kind === 'not-tls' && this.model.tcp.roleSource !== 'syn' && this.model.tcp.roleSource !== 'syn-ack' && hunted < MID_STREAM_HUNT_CHUNKS) {
       // The capture started mid-connection: these bytes may be the tail of a record. Look
       // for a record header at the start of the next segments before calling it not TLS.
-      if (d.huntedChunks === 0) d.firstBytes = { text: describeNonTlsStart(view, start, stop), frame: this.frame };
-      d.huntedChunks++;
+      const rare = d.rareState();
+      if (hunted === 0) rare.firstBytes = { text: describeNonTlsStart(view, start, stop), frame: this.frame };
+      rare.huntedChunks++;
       (this.detectBytes ??= [0, 0])[direction] += probe.length + (end - pos);
       return -1;
     }
@@ -599,8 +613,9 @@ export class TlsConnectionDecoder implements StreamConsumer {
       (this.detectBytes ??= [0, 0])[direction] += probe.length + (end - pos);
       if (!this.model.notTls) {
         this.model.kind = 'not-tls';
-        this.model.notTls = d.firstBytes
-          ? { lookedLike: d.firstBytes.text, direction, frame: d.firstBytes.frame }
+        const firstBytes = d.rare !== null ? d.rare.firstBytes : null;
+        this.model.notTls = firstBytes
+          ? { lookedLike: firstBytes.text, direction, frame: firstBytes.frame }
           : { lookedLike: describeNonTlsStart(view, start, stop), direction, frame: this.frame };
       }
       const other = this.dirs[direction ^ 1]!;
@@ -616,7 +631,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
       if (!other.sawPayload) this.stop((direction ^ 1) as Direction);
       return -1;
     }
-    if (d.huntedChunks > 0) {
+    if (hunted > 0) {
       this.problem(this.frame, `${this.side(direction)} stream picked up mid-connection: first TLS record header found at frame ${this.frame}`);
     }
     if (kind === 'sslv2-server-hello') this.sslv2Connection = true;
@@ -639,7 +654,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
     side.note(bytes, start, end);
     // Every byte the detect phase consumed (probe, mid-connection hunt) was preamble.
     side.bytes = this.detectBytes?.[direction] ?? 0;
-    side.chunks = d.huntedChunks + 1;
+    side.chunks = (d.rare !== null ? d.rare.huntedChunks : 0) + 1;
     d.mode = 'preamble';
     d.record = null;
     d.assembler.reset();
@@ -815,19 +830,10 @@ export class TlsConnectionDecoder implements StreamConsumer {
           d.smallFill += n;
           break;
         case 'null-handshake':
-          if (d.nullBody && d.nullFill < d.nullBody.length) {
-            // The MAC after the content is not kept.
-            const k = Math.min(n, d.nullBody.length - d.nullFill);
-            d.nullBody.set(bytes.subarray(pos, pos + k), d.nullFill);
-            d.nullFill += k;
-          }
+          this.keepNullContent(d.rareState(), bytes, pos, n);
           break;
         case 'sslv2-clear':
-          if (d.sslv2Body) {
-            const k = Math.min(n, d.sslv2Body.length - d.sslv2Fill);
-            d.sslv2Body.set(bytes.subarray(pos, pos + k), d.sslv2Fill);
-            d.sslv2Fill += k;
-          }
+          this.keepSslv2Body(d.rareState(), bytes, pos, n);
           break;
         case 'skip':
           break;
@@ -872,8 +878,26 @@ export class TlsConnectionDecoder implements StreamConsumer {
     return b0 >= 20 && b0 <= 24 && (pos + 1 >= end || bytes[pos + 1] === 3);
   }
 
+  /** Keeps the clear content of a 'null-handshake' record; the MAC after it is not kept. */
+  private keepNullContent(rare: RareDirectionState, bytes: Uint8Array, pos: number, n: number): void {
+    const body = rare.nullBody;
+    if (body === null || rare.nullFill >= body.length) return;
+    const k = Math.min(n, body.length - rare.nullFill);
+    body.set(bytes.subarray(pos, pos + k), rare.nullFill);
+    rare.nullFill += k;
+  }
+
+  private keepSslv2Body(rare: RareDirectionState, bytes: Uint8Array, pos: number, n: number): void {
+    const body = rare.sslv2Body;
+    if (body === null) return;
+    const k = Math.min(n, body.length - rare.sslv2Fill);
+    body.set(bytes.subarray(pos, pos + k), rare.sslv2Fill);
+    rare.sslv2Fill += k;
+  }
+
   private keepSmall(d: DirectionState, bytes: Uint8Array, pos: number, n: number): void {
-    const small = d.small ?? (d.small = new Uint8Array(MAX_SMALL_BODY));
+    const rare = d.rareState();
+    const small = rare.small ?? (rare.small = new Uint8Array(MAX_SMALL_BODY));
     const k = Math.min(n, MAX_SMALL_BODY - d.smallFill);
     for (let i = 0; i < k; i++) small[d.smallFill + i] = bytes[pos + i]!;
     d.smallFill += k;
@@ -940,12 +964,13 @@ export class TlsConnectionDecoder implements StreamConsumer {
     const clear = this.sslv2RecordInClear(direction);
     const action: BodyAction = clear && h.value.length <= MAX_SSLV2_CLEAR_BODY ? 'sslv2-clear' : 'skip';
     if (action === 'sslv2-clear') {
-      d.sslv2Body = new Uint8Array(h.value.length - h.value.padding);
-      d.sslv2Fill = 0;
+      const rare = d.rareState();
+      rare.sslv2Body = new Uint8Array(h.value.length - h.value.padding);
+      rare.sslv2Fill = 0;
     } else {
       this.sslv2Encrypted(direction, h.value.length);
     }
-    d.record = fillRecord(d.slot, -2, 0x0002, h.value.length, action, h.value.padding, 0);
+    d.record = fillRecord(d, -2, 0x0002, h.value.length, action, h.value.padding, 0);
     return k;
   }
 
@@ -994,8 +1019,9 @@ export class TlsConnectionDecoder implements StreamConsumer {
         if (d.encrypted && !this.tls13 && d.nullMac > 0 && this.nullContentFits(direction, contentType, length, 4, 'a handshake message header')) {
           action = 'null-handshake';
           mac = d.nullMac;
-          d.nullBody = new Uint8Array(length - mac);
-          d.nullFill = 0;
+          const rare = d.rareState();
+          rare.nullBody = new Uint8Array(length - mac);
+          rare.nullFill = 0;
         } else if (d.encrypted && !this.tls13) {
           this.encryptedHandshakeRecord(direction, length);
         } else {
@@ -1030,7 +1056,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
         // Heartbeat: framed and skipped.
         break;
     }
-    const rec = fillRecord(d.slot, contentType, version, length, action, 0, mac);
+    const rec = fillRecord(d, contentType, version, length, action, 0, mac);
     d.record = rec;
     if (length === 0) {
       d.record = null;
@@ -1057,7 +1083,8 @@ export class TlsConnectionDecoder implements StreamConsumer {
     } else if (rec.action === 'alert') {
       // Under a NULL-encryption suite the MAC follows the alerts: only the content is read.
       const content = rec.length - rec.mac;
-      const small = d.small ?? (d.small = new Uint8Array(MAX_SMALL_BODY));
+      const rare = d.rareState();
+      const small = rare.small ?? (rare.small = new Uint8Array(MAX_SMALL_BODY));
       let plausible = d.smallFill === rec.length;
       for (let i = 0; i < content; i += 2) if (small[i] !== 1 && small[i] !== 2) plausible = false;
       if (!plausible) {
@@ -1081,13 +1108,13 @@ export class TlsConnectionDecoder implements StreamConsumer {
           recordLength: rec.length,
         });
       }
-    } else if (rec.action === 'sslv2-clear' && d.sslv2Body) {
-      const body = d.sslv2Body;
-      d.sslv2Body = null;
+    } else if (rec.action === 'sslv2-clear' && d.rare !== null && d.rare.sslv2Body) {
+      const body = d.rare.sslv2Body;
+      d.rare.sslv2Body = null;
       this.sslv2Message(direction, body);
-    } else if (rec.action === 'null-handshake' && d.nullBody) {
-      const body = d.nullBody;
-      d.nullBody = null;
+    } else if (rec.action === 'null-handshake' && d.rare !== null && d.rare.nullBody) {
+      const body = d.rare.nullBody;
+      d.rare.nullBody = null;
       this.nullHandshakeContent(direction, rec, body);
     }
   }
@@ -1127,7 +1154,8 @@ export class TlsConnectionDecoder implements StreamConsumer {
 
   /** A 'null-handshake' record lost to a gap still counts as a handshake record (the Finished). */
   private nullHandshakeLost(direction: Direction, rec: RecordState): void {
-    this.dirs[direction].nullBody = null;
+    const rare = this.dirs[direction].rare;
+    if (rare !== null) rare.nullBody = null;
     this.encryptedHandshakeRecord(direction, rec.length);
   }
 
@@ -1294,11 +1322,10 @@ export class TlsConnectionDecoder implements StreamConsumer {
       recordLength: pending.length,
     };
     // Keep alerts in wire order although this one is settled late.
-    const alerts = this.model.alerts;
-    if (alerts.length >= this.maxEvents) return;
-    let i = alerts.length;
+    if (this.model.alerts.length >= this.maxEvents) return;
+    const alerts = (this.model.alerts = added(this.model.alerts, alert));
+    let i = alerts.length - 1;
     while (i > 0 && alerts[i - 1]!.frame > alert.frame) i--;
-    alerts.push(alert);
     if (i < alerts.length - 1) {
       alerts.copyWithin(i + 1, i, alerts.length - 1);
       alerts[i] = alert;
@@ -1313,11 +1340,12 @@ export class TlsConnectionDecoder implements StreamConsumer {
   // ---------------------------------------------------------------- SSLv2
 
   private sslv2RecordInClear(direction: Direction): boolean {
-    const d = this.dirs[direction];
-    if (direction === 1) return d.sslv2ClearRecords === 0;
-    if (d.sslv2ClearRecords === 0) return true;
+    const rare = this.dirs[direction].rare;
+    const clearRecords = rare !== null ? rare.sslv2ClearRecords : 0;
+    if (direction === 1) return clearRecords === 0;
+    if (clearRecords === 0) return true;
     // CLIENT-MASTER-KEY follows in clear unless the server resumed the session.
-    return this.sslv2Connection && !this.sslv2SessionHit && d.sslv2ClearRecords === 1;
+    return this.sslv2Connection && !this.sslv2SessionHit && clearRecords === 1;
   }
 
   private sslv2Encrypted(direction: Direction, length: number): void {
@@ -1337,8 +1365,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
   }
 
   private sslv2Message(direction: Direction, body: Uint8Array): void {
-    const d = this.dirs[direction];
-    d.sslv2ClearRecords++;
+    this.dirs[direction].rareState().sslv2ClearRecords++;
     const type = body.length > 0 ? body[0]! : -1;
     const where = this.seen(direction);
     if (type === Sslv2MessageType.client_hello) {
@@ -1396,7 +1423,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
       this.model.serverHello = hello;
       this.model.version = v.version;
       this.model.cipherSuite = hello.cipherSuite;
-      if (v.certificate) this.model.certificates.push({ ...where, tls13: false, chain: [v.certificate] });
+      if (v.certificate) this.model.certificates = added(this.model.certificates, { ...where, tls13: false, chain: [v.certificate] });
       return;
     }
     if (type === Sslv2MessageType.client_master_key) {
@@ -1450,7 +1477,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
     };
     d.openLoss = loss;
     const all = this.model.undecodedMessages!;
-    if (all.length < this.maxEvents) all.push(loss);
+    if (all.length < this.maxEvents) this.model.undecodedMessages = added(all, loss);
     return loss;
   }
 
@@ -1534,7 +1561,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
           tls13: msg.value.tls13,
           chain,
         };
-        this.model.certificates.push(certificate);
+        this.model.certificates = added(this.model.certificates, certificate);
         this.track(certificate);
         if (msg.value.omitted > 0) {
           this.problem(this.frame, `${this.side(direction)} Certificate message has ${chain.length + msg.value.omitted} certificates; only the first ${chain.length} kept`);
@@ -1670,7 +1697,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
   }
 
   private pushMessage(message: MessageModel): void {
-    if (this.model.messages.length < this.maxEvents) this.model.messages.push(message);
+    if (this.model.messages.length < this.maxEvents) this.model.messages = added(this.model.messages, message);
     else this.capped();
     this.track(message);
   }
@@ -1682,7 +1709,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
   }
 
   private pushAlert(alert: AlertModel): void {
-    if (this.model.alerts.length < this.maxEvents) this.model.alerts.push(alert);
+    if (this.model.alerts.length < this.maxEvents) this.model.alerts = added(this.model.alerts, alert);
     else this.capped();
   }
 
@@ -1693,7 +1720,7 @@ export class TlsConnectionDecoder implements StreamConsumer {
   }
 
   private problem(frame: number, text: string): void {
-    if (this.model.problems.length < this.maxEvents) this.model.problems.push({ frame, text });
+    if (this.model.problems.length < this.maxEvents) this.model.problems = added(this.model.problems, { frame, text });
   }
 }
 
@@ -1723,4 +1750,14 @@ function isCopyOf(a: Uint8Array, b: Uint8Array): boolean {
   if (a === b || a.length === 0 || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * `list` with `entry` appended: the model's lists start as one shared frozen empty list
+ * ({@link newDecodingModel}), so the first entry makes the field's own array, of one slot.
+ */
+function added<T>(list: T[], entry: T): T[] {
+  if (list.length === 0) return [entry];
+  list.push(entry);
+  return list;
 }

@@ -5,6 +5,7 @@ import { parseServerHello, type ServerHello } from './server-hello.js';
 import { parseCertificate, type Certificate } from './certificate.js';
 import type { CertificateInterner } from './certificate-interner.js';
 import type { ListInterner } from './list-interner.js';
+import type { ByteKeeper, HelloBytes } from './hello-bytes.js';
 import { parseCertificateRequest, type CertificateRequest } from './certificate-request.js';
 import { parseServerKeyExchange, type ServerKeyExchange } from './server-key-exchange.js';
 import { parseServerHelloDone } from './server-hello-done.js';
@@ -35,6 +36,8 @@ export interface HandshakeContext {
   certificates?: CertificateInterner | undefined;
   /** Gives a ClientHello's number lists as the run's shared ones (see {@link ListInterner}). */
   lists?: ListInterner | undefined;
+  /** Makes the hellos' randoms and session ids (see {@link HelloBytes}); without it each is an array of its own. */
+  helloBytes?: ByteKeeper | undefined;
 }
 
 /** A decoded handshake message, told apart by `kind`; `other` for types read by length only. */
@@ -80,11 +83,11 @@ export function parseHandshakeBody(type: number, body: Cursor, ctx: HandshakeCon
       return r.ok ? ok({ kind: 'hello_request', type: 0, length }) : r;
     }
     case HandshakeType.client_hello: {
-      const r = parseClientHello(body, ctx.lists);
+      const r = parseClientHello(body, ctx.lists, ctx.helloBytes);
       return r.ok ? ok({ kind: 'client_hello', type: 1, length, value: r.value }) : r;
     }
     case HandshakeType.server_hello: {
-      const r = parseServerHello(body);
+      const r = parseServerHello(body, ctx.helloBytes);
       return r.ok ? ok({ kind: 'server_hello', type: 2, length, value: r.value }) : r;
     }
     case HandshakeType.new_session_ticket: {

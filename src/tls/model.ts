@@ -290,3 +290,48 @@ export function newConnectionModel(tcp: TcpConnectionInfo): TlsConnectionModel {
     problems: [],
   };
 }
+
+/**
+ * The one empty list of every decoder-made model field that never got an entry (most
+ * connections have no gap, problem or undecoded message): frozen, so a write by mistake throws
+ * instead of changing every model.
+ */
+const NO_ENTRIES: never[] = Object.freeze([]) as unknown as never[];
+
+/**
+ * The model a decoder starts from: as {@link newConnectionModel}, but each list is the one
+ * shared frozen empty list until its first entry, which the decoder stores as a new array
+ * (`list.length === 0 ? field = [entry] : list.push(entry)`). A connection then keeps only the
+ * lists it fills, each sized to its entries: an empty list made per field cost ~350 B per
+ * connection, and a push onto `[]` makes room for 17.
+ */
+export function newDecodingModel(tcp: TcpConnectionInfo): TlsConnectionModel {
+  return {
+    tcp,
+    kind: 'no-payload',
+    notTls: null,
+    plaintextPreamble: null,
+    clientHello: null,
+    serverHello: null,
+    helloRetryRequest: null,
+    secondClientHello: null,
+    certificates: NO_ENTRIES,
+    certificateRequest: null,
+    serverKeyExchange: null,
+    messages: NO_ENTRIES,
+    alerts: NO_ENTRIES,
+    changeCipherSpec: NO_ENTRIES,
+    recordVersions: [NO_ENTRIES, NO_ENTRIES],
+    encrypted: [emptyEncryptedCounts(), emptyEncryptedCounts()],
+    version: null,
+    cipherSuite: null,
+    handshakeComplete: false,
+    completedFrame: null,
+    resumption: null,
+    renegotiation: false,
+    gaps: NO_ENTRIES,
+    snaplenCut: false,
+    undecodedMessages: NO_ENTRIES,
+    problems: NO_ENTRIES,
+  };
+}

@@ -1,6 +1,7 @@
 import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
 import { NO_SESSION_ID, type ServerHelloModel } from './model.js';
 import type { ExtensionProblem } from './extensions.js';
+import type { ByteKeeper, HelloBytes } from './hello-bytes.js';
 import { readServerHelloExtensions, type ServerHelloExtensionFields } from './hello-extensions.js';
 
 /**
@@ -28,8 +29,8 @@ function isEarlyDraftVersion(version: number): boolean {
   return version === 0x0304 || (version >= 0x7f00 && version <= 0x7f15);
 }
 
-function isHelloRetryRandom(random: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (random[i] !== HELLO_RETRY_REQUEST_RANDOM[i]) return false;
+function isHelloRetryRandom(bytes: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 32; i++) if (bytes[at + i] !== HELLO_RETRY_REQUEST_RANDOM[i]) return false;
   return true;
 }
 
@@ -46,9 +47,10 @@ function isHelloRetryRandom(random: Uint8Array): boolean {
  *   } ServerHello;
  * ```
  * A random equal to SHA-256("HelloRetryRequest") marks a HelloRetryRequest, whose extensions
- * have their HRR shapes (key_share carries only the selected group).
+ * have their HRR shapes (key_share carries only the selected group). With `keeper`, the random
+ * and session id are its copies (see {@link HelloBytes}), else arrays of their own.
  */
-export function parseServerHello(body: Cursor): ParseResult<ServerHello> {
+export function parseServerHello(body: Cursor, keeper?: ByteKeeper): ParseResult<ServerHello> {
   // Read in place, as parseClientHello: error offsets are relative to `base`.
   const base = body.pos;
   const length = body.remaining;
@@ -59,21 +61,22 @@ export function parseServerHello(body: Cursor): ParseResult<ServerHello> {
   const version = (b[p]! << 8) | b[p + 1]!;
   p += 2;
   if (end - p < 32) return malformed('ServerHello shorter than its random', p - base);
-  const random = b.slice(p, p + 32);
+  const randomAt = p;
   p += 32;
-  const helloRetryRequest = isHelloRetryRandom(random);
+  const helloRetryRequest = isHelloRetryRandom(b, randomAt);
   const draftForm = isEarlyDraftVersion(version);
   let sessionId: Uint8Array;
   if (!draftForm) {
     if (end - p < 1 || end - p - 1 < b[p]!) return malformed('legacy_session_id_echo runs past the message', p - base);
     const echoLength = b[p]!;
     if (echoLength > 32) return malformed(`legacy_session_id_echo of ${echoLength} bytes exceeds 32`, p - base);
-    sessionId = echoLength === 0 ? NO_SESSION_ID : b.slice(p + 1, p + 1 + echoLength);
+    sessionId = echoLength === 0 ? NO_SESSION_ID : keeper ? keeper.copy(b, p + 1, p + 1 + echoLength) : b.slice(p + 1, p + 1 + echoLength);
     p += 1 + echoLength;
   } else {
     // The draft form has none.
     sessionId = NO_SESSION_ID;
   }
+  const random = keeper ? keeper.copy(b, randomAt, randomAt + 32) : b.slice(randomAt, randomAt + 32);
   if (end - p < 2) return malformed('ServerHello shorter than its cipher_suite', p - base);
   const cipherSuite = (b[p]! << 8) | b[p + 1]!;
   p += 2;
