@@ -24,6 +24,7 @@ import {
   handshakeTypeName,
   reportVersion,
 } from '../tls/registry/index.js';
+import { certificateFields } from './connection-report.js';
 import { isoText } from './time.js';
 import type { WarningSink } from './warning.js';
 
@@ -174,22 +175,7 @@ export class ConnectionLineWriter {
   private certificateTail(f: CertificateFacts): string {
     let text = this.certificates.get(f);
     if (text === undefined) {
-      const body = JSON.stringify({
-        subject: f.subject,
-        issuer: f.issuer,
-        san: [...f.sanDns, ...f.sanIp],
-        notBefore: f.notBefore,
-        notAfter: f.notAfter,
-        sha256: f.sha256,
-        serialNumber: f.serialNumber,
-        keyType: f.keyType,
-        keyBits: f.keyBits,
-        signatureAlgorithm: f.signatureAlgorithm,
-        isCA: f.isCA,
-        ...(f.problem !== undefined ? { problem: f.problem } : {}),
-        ...(f.sanTruncated ? { sanTruncated: true } : {}),
-        ...(f.sanTotal !== undefined ? { sanTotal: f.sanTotal } : {}),
-      });
+      const body = JSON.stringify(certificateFields(f));
       text = `,${body.slice(1)}`;
       this.certificates.set(f, text);
     }

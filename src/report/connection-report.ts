@@ -4,7 +4,7 @@
  */
 import type { ClientHelloModel, ServerHelloModel, TlsConnectionModel } from '../tls/model.js';
 import type { Direction } from '../tcp/stream-types.js';
-import type { CertificateCache } from '../x509/index.js';
+import type { CertificateCache, CertificateFacts } from '../x509/index.js';
 import type { Diagnosis } from '../diagnose/types.js';
 import {
   alertDescriptionName,
@@ -81,25 +81,7 @@ export function connectionReport(
       }
       const f = facts.value;
       if (f.problem !== undefined) warn?.(msg.frame, `${which} (${f.subject}) was read only in part: ${f.problem}`);
-      certificates.push({
-        frame: msg.frame,
-        sentBy: sideOf(msg.direction),
-        index,
-        subject: f.subject,
-        issuer: f.issuer,
-        san: [...f.sanDns, ...f.sanIp],
-        notBefore: f.notBefore,
-        notAfter: f.notAfter,
-        sha256: f.sha256,
-        serialNumber: f.serialNumber,
-        keyType: f.keyType,
-        keyBits: f.keyBits,
-        signatureAlgorithm: f.signatureAlgorithm,
-        isCA: f.isCA,
-        ...(f.problem !== undefined ? { problem: f.problem } : {}),
-        ...(f.sanTruncated ? { sanTruncated: true } : {}),
-        ...(f.sanTotal !== undefined ? { sanTotal: f.sanTotal } : {}),
-      });
+      certificates.push({ frame: msg.frame, sentBy: sideOf(msg.direction), index, ...certificateFields(f) });
     });
   }
   const suite = model.cipherSuite;
@@ -167,5 +149,28 @@ export function connectionReport(
       remediation: diagnosis.remediation.map((r) => ({ side: r.side, text: flat(r.text) })),
       alternatives: diagnosis.alternatives.map((a) => ({ cause: a.cause, confidence: a.confidence, why: flat(a.why) })),
     },
+  };
+}
+
+/**
+ * A certificate entry's fields after its index, in the report's order: from the certificate's
+ * facts alone (connection-line.ts keeps their text per facts object).
+ */
+export function certificateFields(f: CertificateFacts): Omit<ConnectionReport['certificates'][number], 'frame' | 'sentBy' | 'index'> {
+  return {
+    subject: f.subject,
+    issuer: f.issuer,
+    san: [...f.sanDns, ...f.sanIp],
+    notBefore: f.notBefore,
+    notAfter: f.notAfter,
+    sha256: f.sha256,
+    serialNumber: f.serialNumber,
+    keyType: f.keyType,
+    keyBits: f.keyBits,
+    signatureAlgorithm: f.signatureAlgorithm,
+    isCA: f.isCA,
+    ...(f.problem !== undefined ? { problem: f.problem } : {}),
+    ...(f.sanTruncated ? { sanTruncated: true } : {}),
+    ...(f.sanTotal !== undefined ? { sanTotal: f.sanTotal } : {}),
   };
 }

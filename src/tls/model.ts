@@ -259,36 +259,9 @@ export function emptyEncryptedCounts(): EncryptedRecordCounts {
   return { handshake: 0, applicationData: 0, alerts: 0, firstApplicationDataFrame: null, applicationDataBytes: 0 };
 }
 
-/** The model of a connection before any payload: what the decoder starts from and fills in. */
+/** The model of a connection before any payload, with a list of its own in each list field. */
 export function newConnectionModel(tcp: TcpConnectionInfo): TlsConnectionModel {
-  return {
-    tcp,
-    kind: 'no-payload',
-    notTls: null,
-    plaintextPreamble: null,
-    clientHello: null,
-    serverHello: null,
-    helloRetryRequest: null,
-    secondClientHello: null,
-    certificates: [],
-    certificateRequest: null,
-    serverKeyExchange: null,
-    messages: [],
-    alerts: [],
-    changeCipherSpec: [],
-    recordVersions: [[], []],
-    encrypted: [emptyEncryptedCounts(), emptyEncryptedCounts()],
-    version: null,
-    cipherSuite: null,
-    handshakeComplete: false,
-    completedFrame: null,
-    resumption: null,
-    renegotiation: false,
-    gaps: [],
-    snaplenCut: false,
-    undecodedMessages: [],
-    problems: [],
-  };
+  return startingModel(tcp, () => []);
 }
 
 /**
@@ -306,6 +279,11 @@ const NO_ENTRIES: never[] = Object.freeze([]) as unknown as never[];
  * connection, and a push onto `[]` makes room for 17.
  */
 export function newDecodingModel(tcp: TcpConnectionInfo): TlsConnectionModel {
+  return startingModel(tcp, () => NO_ENTRIES);
+}
+
+/** A model before any payload, its list fields from `list` (one literal: one hidden class for both kinds). */
+function startingModel(tcp: TcpConnectionInfo, list: () => never[]): TlsConnectionModel {
   return {
     tcp,
     kind: 'no-payload',
@@ -315,13 +293,13 @@ export function newDecodingModel(tcp: TcpConnectionInfo): TlsConnectionModel {
     serverHello: null,
     helloRetryRequest: null,
     secondClientHello: null,
-    certificates: NO_ENTRIES,
+    certificates: list(),
     certificateRequest: null,
     serverKeyExchange: null,
-    messages: NO_ENTRIES,
-    alerts: NO_ENTRIES,
-    changeCipherSpec: NO_ENTRIES,
-    recordVersions: [NO_ENTRIES, NO_ENTRIES],
+    messages: list(),
+    alerts: list(),
+    changeCipherSpec: list(),
+    recordVersions: [list(), list()],
     encrypted: [emptyEncryptedCounts(), emptyEncryptedCounts()],
     version: null,
     cipherSuite: null,
@@ -329,9 +307,9 @@ export function newDecodingModel(tcp: TcpConnectionInfo): TlsConnectionModel {
     completedFrame: null,
     resumption: null,
     renegotiation: false,
-    gaps: NO_ENTRIES,
+    gaps: list(),
     snaplenCut: false,
-    undecodedMessages: NO_ENTRIES,
-    problems: NO_ENTRIES,
+    undecodedMessages: list(),
+    problems: list(),
   };
 }

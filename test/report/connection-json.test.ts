@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { analyze, loadTrustStore } from '../../src/analyze.js';
 import { connectionJson } from '../../src/report/connection-json.js';
 import type { ConnectionReport } from '../../src/report/schema.js';
+import { mulberry32 } from '../../scripts/mangle-capture.js';
+import { ODD_NUMBERS, ODD_STRINGS } from './odd-values.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const reference = (c: ConnectionReport, file?: string): string => JSON.stringify(file !== undefined ? { file, ...c } : c);
@@ -24,18 +26,6 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-/** Deterministic PRNG (mulberry32), so a failure can be reproduced. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const ODD_STRINGS = ['"quoted"', 'back\\slash', 'tab\there', 'nul\u0000', '\u001f', 'lone \ud800 high', 'lone \udc00 low', 'pair \ud83d\ude00', '\u2028\u2029', 'é ü 中文', '', '</script>'];
-const ODD_NUMBERS = [-0, 0, 1e21, 1.5, -1, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY];
 
 /** A copy of the report with one value somewhere replaced (strings by odd strings, numbers by odd numbers). */
 function varied(report: ConnectionReport, random: () => number): ConnectionReport {
@@ -72,7 +62,7 @@ describe('connectionJson', () => {
   });
 
   test('equals JSON.stringify on 2,000 varied reports', () => {
-    const random = prng(20261127);
+    const random = mulberry32(20261127);
     for (let i = 0; i < 2_000; i++) {
       const c = varied(reports[i % reports.length]!, random);
       const file = random() < 0.3 ? ODD_STRINGS[i % ODD_STRINGS.length] : undefined;

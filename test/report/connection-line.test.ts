@@ -15,6 +15,8 @@ import { ConnectionLineWriter } from '../../src/report/connection-line.js';
 import type { TlsConnectionModel } from '../../src/tls/model.js';
 import type { Diagnosis } from '../../src/diagnose/types.js';
 import type { CertificateCache, TrustStore } from '../../src/x509/index.js';
+import { mulberry32 } from '../../scripts/mangle-capture.js';
+import { ODD_NUMBERS, ODD_STRINGS } from './odd-values.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const captures = (): string[] => {
@@ -46,18 +48,6 @@ function both(writer: ConnectionLineWriter, s: Seen, file?: string): { line: str
   return { line, expected, warnings, expectedWarnings };
 }
 
-/** Deterministic PRNG (mulberry32), so a failure can be reproduced. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const ODD_STRINGS = ['"quoted"', 'back\\slash', 'tab\there', 'nul\u0000', '\u001f', 'lone \ud800 high', 'lone \udc00 low', 'pair \ud83d\ude00', '\u2028\u2029', 'é ü 中文', '', '</script>'];
-const ODD_NUMBERS = [-0, 0, 1e21, 1.5, -1, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY];
 
 /**
  * A copy of the model and diagnosis with a few strings and numbers replaced by odd ones. Byte
@@ -112,7 +102,7 @@ describe('ConnectionLineWriter', () => {
   });
 
   it('writes varied models exactly as JSON.stringify does (escapes, odd numbers, unshared lists)', () => {
-    const random = prng(20240312);
+    const random = mulberry32(20240312);
     const writer = new ConnectionLineWriter();
     for (let i = 0; i < 1500; i++) {
       const s = varied(seen[Math.floor(random() * seen.length)]!, random);
