@@ -3,13 +3,13 @@
  * runs either in the main thread or in a worker thread (worker.ts), with the same results.
  */
 import { statSync } from 'node:fs';
-import { analyze, loadTrustStore, streamRendered } from '../analyze.js';
+import { analyze, loadTrustStore } from '../analyze.js';
 import { CaptureError, type CaptureInput } from '../capture/packet.js';
 import { renderText, ansiStyle, plainStyle } from '../report/text.js';
-import { ConnectionLineWriter } from '../report/connection-line.js';
 import type { Report } from '../report/schema.js';
 import type { TrustStore } from '../x509/index.js';
 import type { OutputFormat } from './args.js';
+import { streamNdjsonLines } from './ndjson-lines.js';
 
 /** What to analyze and how (plain data: it crosses to worker threads). */
 export interface FileTask {
@@ -95,28 +95,9 @@ export async function analyzeFile(
   };
   try {
     if (task.format === 'ndjson') {
-      let batch = '';
-      // Each line is written straight from the model and diagnosis: the report object
-      // analyzeStream would build is never needed (docs/decisions.md, "ndjson lines written from the model").
-      const writer = new ConnectionLineWriter();
-      const file = task.tagFile ? task.shownName : undefined;
-      const items = streamRendered(input, options, (model, diagnosis, cache, warn) => ({
-        kind: 'line' as const,
-        text: writer.line(model, diagnosis, cache, warn, file),
-        failed: diagnosis.outcome === 'failed',
-      }));
-      for await (const item of items) {
-        if (item.kind === 'line') {
-          if (item.failed) result.status = 1;
-          batch += `${item.text}\n`;
-          if (batch.length >= LINE_BATCH) {
-            const wait = events.lines(batch);
-            batch = '';
-            if (wait) await wait;
-          }
-        } else result.warnings = item.warnings;
-      }
-      if (batch) await events.lines(batch);
+      const outcome = await streamNdjsonLines(input, options, task.tagFile ? task.shownName : undefined, LINE_BATCH, (batch) => events.lines(batch));
+      if (outcome.failed) result.status = 1;
+      result.warnings = outcome.warnings;
       return result;
     }
     const report = await analyze(input, options);

@@ -3,16 +3,17 @@
  * shard's TCP flows are analyzed (runPipeline's `shard`), and connection ids are the whole
  * capture's, learnt from the main thread (numbering.ts).
  */
-import { analyze, loadTrustStore, streamRendered } from '../analyze.js';
+import { analyze, loadTrustStore } from '../analyze.js';
 import { CaptureError } from '../capture/packet.js';
 import type { Caps } from '../pipeline.js';
-import { ConnectionLineWriter } from '../report/connection-line.js';
 import type { Report } from '../report/schema.js';
 import type { Warning } from '../report/warning.js';
 import type { TrustStore } from '../x509/index.js';
 import { DEFAULT_MAX_LIVE_CONNECTIONS } from '../tcp/connection-table.js';
 import type { OutputFormat } from '../cli/args.js';
 import type { ShardMessage } from '../cli/worker-protocol.js';
+import { oneLine } from '../cli/analyze-file.js';
+import { streamNdjsonLines } from '../cli/ndjson-lines.js';
 import type { ShardNumbering } from './numbering.js';
 
 /** What to analyze (plain data: it crosses to the worker). */
@@ -97,10 +98,6 @@ export class WorkerNumbering implements ShardNumbering {
 /** ndjson lines are posted in batches of about this many characters (fewer, larger messages). */
 const LINE_BATCH = 256 * 1024;
 
-function oneLine(e: unknown): string {
-  return e instanceof Error ? e.message.split('\n')[0]! : String(e);
-}
-
 /**
  * Posts ndjson lines as UTF-8 bytes whose buffer moves to the main thread: a string would be
  * copied by the message and encoded again for stdout there, and the main thread serves K shards.
@@ -141,25 +138,9 @@ export async function runShard(
   };
   try {
     if (task.format === 'ndjson') {
-      let batch = '';
-      // As in the one-thread path (src/cli/analyze-file.ts): lines written from the model.
-      const writer = new ConnectionLineWriter();
-      const items = streamRendered(task.input, options, (model, diagnosis, cache, warn) => ({
-        kind: 'line' as const,
-        text: writer.line(model, diagnosis, cache, warn),
-        failed: diagnosis.outcome === 'failed',
-      }));
-      for await (const item of items) {
-        if (item.kind === 'line') {
-          if (item.failed) result.status = 1;
-          batch += `${item.text}\n`;
-          if (batch.length >= LINE_BATCH) {
-            postLines(batch, post);
-            batch = '';
-          }
-        } else result.warnings = item.warnings;
-      }
-      if (batch) postLines(batch, post);
+      const outcome = await streamNdjsonLines(task.input, options, undefined, LINE_BATCH, (batch) => postLines(batch, post));
+      if (outcome.failed) result.status = 1;
+      result.warnings = outcome.warnings;
       return result;
     }
     const report = await analyze(task.input, options);
