@@ -13,10 +13,10 @@ import type { ListInterner } from './list-interner.js';
 /**
  * The model of a ClientHello seen in `direction` at `frame` (capture time `tsSec`.`tsNsec`),
  * without the decoder's extension list. Where it was seen comes as fields: a Seen object per
- * hello only to be copied from showed in the allocation profile.
+ * hello only to be copied from showed in the allocation profile. Its lists are the hello's: the
+ * run's shared ones when it was parsed with a ListInterner (see parseClientHello).
  */
-export function clientHelloModel(direction: Direction, frame: number, tsSec: number, tsNsec: number, recordVersion: number, sslv2Format: boolean, v: ClientHello, lists?: ListInterner): ClientHelloModel {
-  if (lists) return sharedListsOf(clientHelloModel(direction, frame, tsSec, tsNsec, recordVersion, sslv2Format, v), lists);
+export function clientHelloModel(direction: Direction, frame: number, tsSec: number, tsNsec: number, recordVersion: number, sslv2Format: boolean, v: ClientHello): ClientHelloModel {
   return {
     direction,
     frame,
@@ -50,26 +50,6 @@ export function clientHelloModel(direction: Direction, frame: number, tsSec: num
     compressCertificate: v.compressCertificate,
     length: v.length,
   };
-}
-
-/**
- * The hello with each list replaced by the run's shared equal one (see {@link ListInterner}).
- * Assignments to existing fields, which keep the literal's fast shape.
- */
-function sharedListsOf(h: ClientHelloModel, lists: ListInterner): ClientHelloModel {
-  h.cipherSuites = lists.numbers(h.cipherSuites);
-  h.compressionMethods = lists.numbers(h.compressionMethods);
-  h.extensions = lists.numbers(h.extensions);
-  h.supportedVersions = lists.numbers(h.supportedVersions);
-  h.alpn = lists.strings(h.alpn);
-  h.supportedGroups = lists.numbers(h.supportedGroups);
-  h.ecPointFormats = lists.numbers(h.ecPointFormats);
-  h.signatureAlgorithms = lists.numbers(h.signatureAlgorithms);
-  h.signatureAlgorithmsCert = lists.numbers(h.signatureAlgorithmsCert);
-  h.keyShareGroups = lists.numbers(h.keyShareGroups);
-  h.pskKeyExchangeModes = lists.numbers(h.pskKeyExchangeModes);
-  h.compressCertificate = lists.numbers(h.compressCertificate);
-  return h;
 }
 
 /** The model of a ServerHello (or HelloRetryRequest), seen as {@link clientHelloModel} says; `lists` shares its extension list. */
