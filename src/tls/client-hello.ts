@@ -1,9 +1,9 @@
 import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
 import { NO_SESSION_ID, type ClientHelloModel } from './model.js';
 import type { ExtensionProblem } from './extensions.js';
-import type { ByteKeeper, HelloBytes } from './hello-bytes.js';
+import { OWN_COPIES, type ByteKeeper, type HelloBytes } from './hello-bytes.js';
 import { ClientFields, readClientHelloFields, type ClientHelloExtensionFields } from './hello-extensions.js';
-import type { ListInterner } from './list-interner.js';
+import { FRESH_LISTS, type ListInterner } from './list-interner.js';
 
 /** A decoded ClientHello: the model's fields that come from the message itself. */
 export interface ClientHello
@@ -51,11 +51,11 @@ export function noExtensions(): Omit<ClientHelloExtensionFields, 'problems'> {
  * ```
  * `body` spans exactly the message body (after the 4-byte handshake header). With `lists`,
  * every list of the value is the run's shared one (those read from the wire made only when
- * new, see {@link ListInterner.uint16s}), as `clientHelloModel` with `lists` would give.
+ * new, see {@link ListInterner.uint16s}).
  * With `keeper`, the random and session id are its copies (see {@link HelloBytes}), else
  * arrays of their own.
  */
-export function parseClientHello(body: Cursor, lists?: ListInterner, keeper?: ByteKeeper): ParseResult<ClientHello> {
+export function parseClientHello(body: Cursor, lists?: ListInterner, keeper: ByteKeeper = OWN_COPIES): ParseResult<ClientHello> {
   // Read in place: sub-cursors, views and a position closure per hello showed in the
   // allocation profile. Error offsets are relative to `base`, as the Cursor reads gave them.
   const base = body.pos;
@@ -78,17 +78,17 @@ export function parseClientHello(body: Cursor, lists?: ListInterner, keeper?: By
   const suitesLength = (b[p]! << 8) | b[p + 1]!;
   if (suitesLength % 2 !== 0) return malformed(`cipher_suites length ${suitesLength} is odd`, p - base);
   p += 2;
-  const cipherSuites = lists ? lists.uint16s(b, p, p + suitesLength) : uint16s(b, p, p + suitesLength);
+  const cipherSuites = (lists ?? FRESH_LISTS).uint16s(b, p, p + suitesLength);
   p += suitesLength;
   if (end - p < 1 || end - p - 1 < b[p]!) return malformed('legacy_compression_methods runs past the message', p - base);
   const methodsEnd = p + 1 + b[p]!;
-  const compressionMethods = lists ? lists.uint8s(b, p + 1, methodsEnd) : uint8s(b, p + 1, methodsEnd);
+  const compressionMethods = (lists ?? FRESH_LISTS).uint8s(b, p + 1, methodsEnd);
   p = methodsEnd;
   body.pos = p;
-  const random = keeper ? keeper.copy(b, randomAt, randomAt + 32) : b.slice(randomAt, randomAt + 32);
+  const random = keeper.copy(b, randomAt, randomAt + 32);
   const sessionId = sessionIdLength === 0
     ? NO_SESSION_ID
-    : keeper ? keeper.copy(b, sessionIdAt, sessionIdAt + sessionIdLength) : b.slice(sessionIdAt, sessionIdAt + sessionIdLength);
+    : keeper.copy(b, sessionIdAt, sessionIdAt + sessionIdLength);
 
   let e: ClientFields;
   if (body.atEnd) {
@@ -152,17 +152,4 @@ function shareRest(e: ClientFields, lists: ListInterner): void {
   e.signatureAlgorithmsCert ??= empty;
   e.pskKeyExchangeModes ??= empty;
   e.compressCertificate ??= empty;
-}
-
-/** The uint16 values filling [p, end) (even length). Sized up front: growing by push made and dropped two or three backing stores a hello. */
-function uint16s(b: Uint8Array, p: number, end: number): number[] {
-  const out = new Array<number>((end - p) >> 1);
-  for (let i = 0; i < out.length; i++, p += 2) out[i] = (b[p]! << 8) | b[p + 1]!;
-  return out;
-}
-
-function uint8s(b: Uint8Array, p: number, end: number): number[] {
-  const out = new Array<number>(end - p);
-  for (let i = 0; i < out.length; i++) out[i] = b[p + i]!;
-  return out;
 }

@@ -12,6 +12,9 @@ export interface ByteKeeper {
   copy(bytes: Uint8Array, start: number, end: number): Uint8Array;
 }
 
+/** Each copy an array of its own (a parse without a keeper). */
+export const OWN_COPIES: ByteKeeper = { copy: (bytes, start, end) => bytes.slice(start, end) };
+
 /**
  * Slab size: 64 randoms. A model kept alone (its slab's other values dropped) keeps at most
  * this much alive through its views; a model costs several KB anyway.

@@ -18,7 +18,7 @@ import {
   type ExtensionProblem,
   type ExtensionValue,
 } from './extensions.js';
-import type { ListInterner } from './list-interner.js';
+import { FRESH_LISTS, type ListInterner, type ListSource } from './list-interner.js';
 
 /** The fields a ClientHello's extensions give (the first valid extension of a type counts): the model's own. */
 export type ClientHelloExtensionFields = Pick<
@@ -89,8 +89,12 @@ export class ClientFields implements FieldReader {
   recordSizeLimit: number | null = null;
   compressCertificate: number[] | null = null;
 
-  /** @param lists gives the number lists as the run's shared ones, made only when new. */
-  constructor(readonly lists: ListInterner | undefined) {}
+  /** Where the number lists come from: the run's shared ones (a ListInterner, made only when new), or arrays of their own. */
+  readonly lists: ListSource;
+
+  constructor(lists: ListInterner | undefined) {
+    this.lists = lists ?? FRESH_LISTS;
+  }
 
   /** Applies a value decoded by the generic decoder (the fallback path). */
   apply(v: ExtensionValue): void {
@@ -143,28 +147,9 @@ function u16(b: Uint8Array, p: number): number {
 }
 
 /** The uint16 list filling [p, end), or null when its length is odd. */
-function u16s(b: Uint8Array, p: number, end: number): number[] | null {
-  if ((end - p) % 2 !== 0) return null;
-  const out = new Array<number>((end - p) >> 1);
-  for (let i = 0; i < out.length; i++, p += 2) out[i] = u16(b, p);
-  return out;
-}
-
-function u8s(b: Uint8Array, p: number, end: number): number[] {
-  const out = new Array<number>(end - p);
-  for (let i = 0; i < out.length; i++) out[i] = b[p + i]!;
-  return out;
-}
-
-/** {@link u16s}, the shared list when the hello is read with a {@link ListInterner}. */
 function u16List(f: ClientFields, b: Uint8Array, p: number, end: number): number[] | null {
   if ((end - p) % 2 !== 0) return null;
-  return f.lists ? f.lists.uint16s(b, p, end) : u16s(b, p, end);
-}
-
-/** {@link u8s}, the shared list when the hello is read with a {@link ListInterner}. */
-function u8List(f: ClientFields, b: Uint8Array, p: number, end: number): number[] {
-  return f.lists ? f.lists.uint8s(b, p, end) : u8s(b, p, end);
+  return f.lists.uint16s(b, p, end);
 }
 
 /** A vector with a 1-byte length filling exactly [p, end): its content's start, or -1. */
@@ -257,8 +242,8 @@ function readClientInPlace(f: ClientFields, type: number, b: Uint8Array, p: numb
     case ExtensionType.psk_key_exchange_modes: {
       const list = vec8Filling(b, p, end);
       if (list < 0) return false;
-      if (type === ExtensionType.ec_point_formats) f.ecPointFormats ??= u8List(f, b, list, end);
-      else f.pskKeyExchangeModes ??= u8List(f, b, list, end);
+      if (type === ExtensionType.ec_point_formats) f.ecPointFormats ??= f.lists.uint8s(b, list, end);
+      else f.pskKeyExchangeModes ??= f.lists.uint8s(b, list, end);
       return true;
     }
     case ExtensionType.key_share: {

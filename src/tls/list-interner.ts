@@ -9,8 +9,19 @@
 /** Distinct lists kept by default before the table starts over. */
 const DEFAULT_MAX_LISTS = 1024;
 
+/** Where a hello parser's number lists come from, read from their wire bytes. */
+export interface ListSource {
+  /** The big-endian uint16 values filling `bytes[start, end)` (an even length). */
+  uint16s(bytes: Uint8Array, start: number, end: number): number[];
+  /** The uint8 values filling `bytes[start, end)`. */
+  uint8s(bytes: Uint8Array, start: number, end: number): number[];
+}
+
+/** Each list an array of its own (a parse without a {@link ListInterner}). */
+export const FRESH_LISTS: ListSource = { uint16s: freshUint16s, uint8s: freshUint8s };
+
 /** Gives equal lists as one shared array (see {@link ListInterner.numbers}). */
-export class ListInterner {
+export class ListInterner implements ListSource {
   private readonly numberLists = new Map<number, number[][]>();
   private readonly stringLists = new Map<string, string[]>();
   private size = 0;
@@ -47,8 +58,7 @@ export class ListInterner {
     if (known) {
       for (const k of known) if (k.length === n && sameUint16s(k, bytes, start)) return k;
     }
-    const list = new Array<number>(n);
-    for (let i = 0, p = start; i < n; i++, p += 2) list[i] = (bytes[p]! << 8) | bytes[p + 1]!;
+    const list = freshUint16s(bytes, start, end);
     this.add(hash, list);
     return list;
   }
@@ -63,8 +73,7 @@ export class ListInterner {
     if (known) {
       for (const k of known) if (k.length === n && sameUint8s(k, bytes, start)) return k;
     }
-    const list = new Array<number>(n);
-    for (let i = 0; i < n; i++) list[i] = bytes[start + i]!;
+    const list = freshUint8s(bytes, start, end);
     this.add(hash, list);
     return list;
   }
@@ -96,6 +105,19 @@ export class ListInterner {
     }
     this.size++;
   }
+}
+
+/** Sized up front: growing by push made and dropped two or three backing stores a hello. */
+function freshUint16s(bytes: Uint8Array, start: number, end: number): number[] {
+  const list = new Array<number>((end - start) >> 1);
+  for (let i = 0, p = start; i < list.length; i++, p += 2) list[i] = (bytes[p]! << 8) | bytes[p + 1]!;
+  return list;
+}
+
+function freshUint8s(bytes: Uint8Array, start: number, end: number): number[] {
+  const list = new Array<number>(end - start);
+  for (let i = 0; i < list.length; i++) list[i] = bytes[start + i]!;
+  return list;
 }
 
 const HASH_PRIME = 0x01000193;

@@ -1,7 +1,7 @@
 import { Cursor, malformed, parsed, type ParseResult } from '../util/cursor.js';
 import { NO_SESSION_ID, type ServerHelloModel } from './model.js';
 import type { ExtensionProblem } from './extensions.js';
-import type { ByteKeeper, HelloBytes } from './hello-bytes.js';
+import { OWN_COPIES, type ByteKeeper, type HelloBytes } from './hello-bytes.js';
 import { readServerHelloExtensions, type ServerHelloExtensionFields } from './hello-extensions.js';
 
 /**
@@ -50,7 +50,7 @@ function isHelloRetryRandom(bytes: Uint8Array, at: number): boolean {
  * have their HRR shapes (key_share carries only the selected group). With `keeper`, the random
  * and session id are its copies (see {@link HelloBytes}), else arrays of their own.
  */
-export function parseServerHello(body: Cursor, keeper?: ByteKeeper): ParseResult<ServerHello> {
+export function parseServerHello(body: Cursor, keeper: ByteKeeper = OWN_COPIES): ParseResult<ServerHello> {
   // Read in place, as parseClientHello: error offsets are relative to `base`.
   const base = body.pos;
   const length = body.remaining;
@@ -70,13 +70,13 @@ export function parseServerHello(body: Cursor, keeper?: ByteKeeper): ParseResult
     if (end - p < 1 || end - p - 1 < b[p]!) return malformed('legacy_session_id_echo runs past the message', p - base);
     const echoLength = b[p]!;
     if (echoLength > 32) return malformed(`legacy_session_id_echo of ${echoLength} bytes exceeds 32`, p - base);
-    sessionId = echoLength === 0 ? NO_SESSION_ID : keeper ? keeper.copy(b, p + 1, p + 1 + echoLength) : b.slice(p + 1, p + 1 + echoLength);
+    sessionId = echoLength === 0 ? NO_SESSION_ID : keeper.copy(b, p + 1, p + 1 + echoLength);
     p += 1 + echoLength;
   } else {
     // The draft form has none.
     sessionId = NO_SESSION_ID;
   }
-  const random = keeper ? keeper.copy(b, randomAt, randomAt + 32) : b.slice(randomAt, randomAt + 32);
+  const random = keeper.copy(b, randomAt, randomAt + 32);
   if (end - p < 2) return malformed('ServerHello shorter than its cipher_suite', p - base);
   const cipherSuite = (b[p]! << 8) | b[p + 1]!;
   p += 2;
