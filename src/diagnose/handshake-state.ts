@@ -273,13 +273,6 @@ export function sideSilent(conn: TlsConnectionModel, side: Side): boolean {
   );
 }
 
-/** The client's handshake records after the server's first flight (its second flight), in order. */
-export function clientSecondFlight(conn: TlsConnectionModel): MessageModel[] {
-  const firstServer = conn.messages.findIndex((m) => m.direction === 1 && !(conn.helloRetryRequest && m.frame === conn.helloRetryRequest.frame));
-  if (firstServer < 0) return [];
-  return conn.messages.slice(firstServer).filter((m) => m.direction === 0 && CLIENT_SECOND_FLIGHT.has(m.type));
-}
-
 /** The server's first flight after the (last) ClientHello: ServerHello up to the client's next message. */
 export function serverFirstFlight(conn: TlsConnectionModel): MessageModel[] {
   const hello = conn.secondClientHello ?? conn.clientHello;

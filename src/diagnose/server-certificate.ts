@@ -7,7 +7,7 @@
  */
 import type { ChainVerdict } from '../x509/index.js';
 import type { TlsConnectionModel } from '../tls/model.js';
-import { alertText, otherSide } from './describe.js';
+import { alertText } from './describe.js';
 import { memoizedQuestion } from './connection-memo.js';
 import { abortEvidence, byFrame, certName, weaker } from './evidence.js';
 import { clientDroppedAfterHandshake, findAbort, isTls13, serverFirstFlight, type AbortEvent } from './handshake-state.js';
@@ -246,13 +246,6 @@ export function trustedElsewhere(ctx: RuleContext): { sameClient: number | null;
 /** Date part of an ISO time: "2021-01-01". */
 export function day(iso: string): string {
   return iso.slice(0, 10);
-}
-
-/** The side that should fix a server certificate: the server, with the client's stopgap. */
-export function serverFix(text: string, clientText?: string): Remedy[] {
-  const out: Remedy[] = [{ side: 'server', text }];
-  if (clientText) out.push({ side: otherSide('server'), text: clientText });
-  return out;
 }
 
 /**
