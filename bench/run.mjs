@@ -6,7 +6,8 @@
 // machine compare the CPU ratios).
 //
 //   node bench/run.mjs [--sizes 1000 (or '' for none)] [--with-4gb] [--runs 3] [--tshark-runs 1]
-//                      [--formats pcap,pcapng] [--stages cat,reassembly,tls-decode,ndjson,json,tshark]
+//                      [--formats pcap,pcapng]
+//                      [--stages cat,reassembly,tls-floor,tls-decode,floor-lines,ndjson,json,tshark]
 //                      [--many 1000000] [--json results.json] [--jobs 1,2]
 //
 // --jobs: the ndjson and json stages run once per value (`--jobs N`: one capture split by flow
@@ -33,7 +34,7 @@ if (args.includes('--with-4gb') && !sizes.includes(4000)) sizes.push(4000);
 const runs = Number(opt('--runs', '3'));
 const tsharkRuns = Number(opt('--tshark-runs', '1'));
 const formats = opt('--formats', 'pcap,pcapng').split(',');
-const stages = opt('--stages', 'cat,reassembly,tls-decode,ndjson,json,tshark').split(',');
+const stages = opt('--stages', 'cat,reassembly,tls-floor,tls-decode,floor-lines,ndjson,json,tshark').split(',');
 const many = opt('--many', null);
 const jsonOut = opt('--json', null);
 const jobsList = opt('--jobs', [...new Set([1, cpus().length])].join(',')).split(',').map(Number);
@@ -82,6 +83,11 @@ const commands = {
   // analyzer does), and the same plus the TLS decoder up to the connection model.
   reassembly: (f) => ['node', [join(here, 'reassembly.mjs'), f]],
   'tls-decode': (f) => ['node', [join(here, 'tls-decode.mjs'), f]],
+  // The floor (bench/tls-floor.mjs): the least TLS decoding, and with report lines of the real
+  // report's size but no diagnosis; they bound what the TLS layer and the whole analysis can
+  // reach in Node here.
+  'tls-floor': (f) => ['node', [join(here, 'tls-floor.mjs'), f]],
+  'floor-lines': (f) => ['node', [join(here, 'tls-floor.mjs'), f, '--lines']],
   ndjson: (f) => ['node', [main, '--quiet', '--format', 'ndjson', f]],
   json: (f) => ['node', [main, '--quiet', '--format', 'json', f]],
   ...Object.fromEntries(jobsList.flatMap((j) => ['ndjson', 'json'].map((fmt) => [`${fmt}-j${j}`, (f) => ['node', [main, '--quiet', '--format', fmt, '--jobs', String(j), f]]]))),
@@ -133,6 +139,13 @@ for (const make of targets) {
         `${(t.packets / r.secs).toFixed(0).padStart(13)}${(t.connections / r.secs).toFixed(0).padStart(10)}${r.rssMb.toFixed(0).padStart(13)}${vsTshark.padStart(12)}${cpuVsTshark.padStart(15)}${vsCat.padStart(9)}`,
     );
     all.push({ capture: t.name, file: t.file, bytes, packets: t.packets, connections: t.connections, stage, ...r });
+  }
+  // The TLS layer's cost over reassembly (issue 3's measure), ours and the floor's.
+  for (const stage of ['tls-decode', 'tls-floor']) {
+    if (results[stage] && results.reassembly) {
+      const over = (k) => `${(100 * (results[stage][k] / results.reassembly[k] - 1)).toFixed(0)}%`;
+      console.log(`${stage} over reassembly: +${over('secs')} wall, +${over('cpu')} cpu`);
+    }
   }
   console.log(`load average after: ${load()}`);
 }
