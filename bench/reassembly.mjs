@@ -3,10 +3,7 @@
 // as the TLS layer does (`--deliver-all`: it takes every byte instead, the worst case for the
 // layer). Run after `npm run build`.
 import { recordSkippingConsumer } from './record-skipping-consumer.mjs';
-import { readCapture } from '../dist/capture/read-capture.js';
-import { PacketDecoder } from '../dist/net/packet-decoder.js';
-import { newTcpSegment } from '../dist/net/tcp-segment.js';
-import { ConnectionTable } from '../dist/tcp/connection-table.js';
+import { reassembleCapture } from './reassemble-capture.mjs';
 import { statSync } from 'node:fs';
 
 const file = process.argv[2];
@@ -15,24 +12,13 @@ let delivered = 0;
 let connections = 0;
 const warnings = [];
 const warn = (frame, text) => { if (warnings.length < 5) warnings.push({ frame, text }); };
-const decoder = new PacketDecoder({ warn });
-const table = new ConnectionTable((_info, control) => {
+const t0 = process.hrtime.bigint();
+const summary = await reassembleCapture(file, (_info, control) => {
   connections++;
   return recordSkippingConsumer(control, deliverAll, (n) => {
     delivered += n;
   });
-}, { warn });
-const seg = newTcpSegment();
-const t0 = process.hrtime.bigint();
-const summary = await readCapture(file, {
-  onPacket(p) {
-    if (!decoder.decode(p, seg)) return;
-    if (seg.quoted) table.quoted(seg);
-    else table.segment(seg);
-  },
-}, { warn });
-table.finish();
-decoder.finish();
+}, warn);
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 const cpu = process.cpuUsage();
 const bytes = statSync(file).size;

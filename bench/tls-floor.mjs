@@ -23,10 +23,7 @@
 // cached text of each certificate, handshake messages, closes, a fixed text of the size of a
 // diagnosis) to stdout: the floor of an ndjson report, with no diagnosis worked out.
 // Figures go to stderr as one JSON line. Run after `npm run build`.
-import { readCapture } from '../dist/capture/read-capture.js';
-import { PacketDecoder } from '../dist/net/packet-decoder.js';
-import { newTcpSegment } from '../dist/net/tcp-segment.js';
-import { ConnectionTable } from '../dist/tcp/connection-table.js';
+import { reassembleCapture } from './reassemble-capture.mjs';
 import { statSync, writeSync } from 'node:fs';
 
 const file = process.argv[2];
@@ -330,22 +327,11 @@ function writeLine(c, info) {
   if (batch.length > 1 << 20) { writeSync(1, batch); batch = ''; }
 }
 
-const decoder = new PacketDecoder({ warn });
-const table = new ConnectionTable((_info, control) => {
+const t0 = process.hrtime.bigint();
+const summary = await reassembleCapture(file, (_info, control) => {
   connections++;
   return new FloorConsumer(control);
-}, { warn });
-const seg = newTcpSegment();
-const t0 = process.hrtime.bigint();
-const summary = await readCapture(file, {
-  onPacket(p) {
-    if (!decoder.decode(p, seg)) return;
-    if (seg.quoted) table.quoted(seg);
-    else table.segment(seg);
-  },
-}, { warn });
-table.finish();
-decoder.finish();
+}, warn);
 if (batch.length > 0) writeSync(1, batch);
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 const cpu = process.cpuUsage();
