@@ -180,22 +180,11 @@ interface SharedShape {
 /** The verdict at one moment: a fresh copy of the shape with that moment's validity problems. */
 function verdictAt(shape: ChainShape, when: Date): ChainVerdict {
   const base = shape.verdict;
-  const problems = base.problems.slice(0, shape.validityAt);
-  const at = when.getTime();
-  for (const { entry, sentIndex } of shape.judged) {
-    // Text only for a certificate out of its window: most chains of a capture are in theirs.
-    if (at > entry.notAfter.getTime()) {
-      problems.push({ kind: 'expired', certIndex: sentIndex, detail: `${judgedName(entry, sentIndex)} expired at ${entry.facts.notAfter}, before ${when.toISOString()}` });
-    } else if (at < entry.notBefore.getTime()) {
-      problems.push({ kind: 'not-yet-valid', certIndex: sentIndex, detail: `${judgedName(entry, sentIndex)} is valid only from ${entry.facts.notBefore}, after ${when.toISOString()}` });
-    }
-  }
-  for (let i = shape.validityAt; i < base.problems.length; i++) problems.push(base.problems[i]!);
   return {
     certs: base.certs.slice(),
     sentIndexes: base.sentIndexes.slice(),
     path: base.path.slice(),
-    problems,
+    problems: problemsAt(shape, when.getTime()),
     findings: base.findings.slice(),
     anchor: base.anchor,
     host: base.host,
@@ -203,15 +192,12 @@ function verdictAt(shape: ChainShape, when: Date): ChainVerdict {
 }
 
 /**
- * verdictAt for the engine, sharing what does not depend on the moment: inside the span where
- * no judged certificate is out of its window the verdict is the same frozen object for every
- * moment; outside it only `problems` is new (its validity texts name the moment), the other
- * lists are the shared frozen ones. Equal, field by field, to verdictAt's.
+ * The shape's problems at `at` (ms since the epoch): those that do not depend on the moment, with
+ * an expired / not-yet-valid problem in their place for each judged certificate out of its window
+ * then. Texts only for those: most chains of a capture are in theirs.
  */
-function sharedVerdictAt(shape: ChainShape, at: number): Readonly<ChainVerdict> {
-  const shared = (shape.shared ??= sharedShapeOf(shape));
-  // The same comparisons as verdictAt's: in the window unless at > notAfter or at < notBefore.
-  if (at >= shared.validFrom && at <= shared.validUntil) return shared.inWindow;
+function problemsAt(shape: ChainShape, at: number): ChainProblem[] {
+  const shared = sharedShape(shape);
   const base = shape.verdict;
   const problems = base.problems.slice(0, shape.validityAt);
   let moment: string | null = null;
@@ -221,8 +207,26 @@ function sharedVerdictAt(shape: ChainShape, at: number): Readonly<ChainVerdict> 
     else if (at < entry.notBefore.getTime()) problems.push({ kind: 'not-yet-valid', certIndex: sentIndex, detail: shared.notYetText[k]! + (moment ??= new Date(at).toISOString()) });
   }
   for (let i = shape.validityAt; i < base.problems.length; i++) problems.push(base.problems[i]!);
+  return problems;
+}
+
+/**
+ * verdictAt for the engine, sharing what does not depend on the moment: inside the span where
+ * no judged certificate is out of its window the verdict is the same frozen object for every
+ * moment; outside it only `problems` is new (its validity texts name the moment), the other
+ * lists are the shared frozen ones. Equal, field by field, to verdictAt's.
+ */
+function sharedVerdictAt(shape: ChainShape, at: number): Readonly<ChainVerdict> {
+  const shared = sharedShape(shape);
+  // The same comparisons as problemsAt's: in the window unless at > notAfter or at < notBefore.
+  if (at >= shared.validFrom && at <= shared.validUntil) return shared.inWindow;
   const v = shared.inWindow;
-  return { certs: v.certs, sentIndexes: v.sentIndexes, path: v.path, problems, findings: v.findings, anchor: v.anchor, host: v.host };
+  return { certs: v.certs, sentIndexes: v.sentIndexes, path: v.path, problems: problemsAt(shape, at), findings: v.findings, anchor: v.anchor, host: v.host };
+}
+
+/** The shape's {@link SharedShape}, made on first use. */
+function sharedShape(shape: ChainShape): SharedShape {
+  return (shape.shared ??= sharedShapeOf(shape));
 }
 
 function sharedShapeOf(shape: ChainShape): SharedShape {
