@@ -1,6 +1,6 @@
 /** connection-reset: the handshake was cut by RST/FIN without any alert; the cause is not determinable. */
 import { abortEvidence } from '../evidence.js';
-import { findAbort, sideSilent } from '../handshake-state.js';
+import { findAbort, firstClose, sideSilent } from '../handshake-state.js';
 import { serverCertificateRejection } from '../server-certificate.js';
 import { actionText, whenText } from '../story.js';
 import type { Rule } from '../types.js';
@@ -12,7 +12,7 @@ export const connectionResetRule: Rule = {
     if (ctx.outcome !== 'failed') return NO_HYPOTHESES;
     const c = ctx.conn;
     if (c.kind === 'no-payload') {
-      const close = c.tcp.closes.find((x) => x.direction === 1);
+      const close = firstClose(c, 'server');
       if (!close) return NO_HYPOTHESES;
       const refused = close.kind === 'rst' && !c.tcp.closes.some((x) => x.direction === 0 && x.frame < close.frame);
       return [

@@ -1,7 +1,7 @@
 /** incomplete-capture: the capture misses the part of the handshake needed to tell. */
 import { alertText, sideOf } from '../describe.js';
 import { abortEvidence } from '../evidence.js';
-import { findAbort, sideSilent } from '../handshake-state.js';
+import { findAbort, firstClose, sideSilent } from '../handshake-state.js';
 import type { TlsConnectionModel, UndecodedMessageModel } from '../../tls/model.js';
 import type { Evidence, Hypothesis, Remedy, Rule, RuleContext } from '../types.js';
 import { NO_HYPOTHESES } from '../types.js';
@@ -56,7 +56,7 @@ function undecodedHelloRemedy(m: UndecodedMessageModel): Remedy[] {
 function describeMissing(ctx: RuleContext): { text: string; frame: number } {
   const c = ctx.conn;
   if (c.kind === 'no-payload') {
-    const fin = c.tcp.closes.find((x) => x.direction === 0);
+    const fin = firstClose(c, 'client');
     return fin
       ? { text: 'The client opened the TCP connection and closed it without sending a ClientHello (a port check, or a client that gave up).', frame: fin.frame }
       : { text: 'No payload and no answer are in the capture: the TCP connection was not answered (or the capture missed the reply).', frame: c.tcp.firstFrame };
