@@ -829,12 +829,17 @@ export class TlsConnectionDecoder implements StreamConsumer {
           if (d.smallFill === 0 && n > 0) d.ccsFirstByte = bytes[pos]!;
           d.smallFill += n;
           break;
-        case 'null-handshake':
-          this.keepNullContent(d.rareState(), bytes, pos, n);
+        case 'null-handshake': {
+          // The clear content only: the MAC after it is not kept.
+          const rare = d.rareState();
+          if (rare.nullBody !== null) rare.nullFill = fillFrom(rare.nullBody, rare.nullFill, bytes, pos, n);
           break;
-        case 'sslv2-clear':
-          this.keepSslv2Body(d.rareState(), bytes, pos, n);
+        }
+        case 'sslv2-clear': {
+          const rare = d.rareState();
+          if (rare.sslv2Body !== null) rare.sslv2Fill = fillFrom(rare.sslv2Body, rare.sslv2Fill, bytes, pos, n);
           break;
+        }
         case 'skip':
           break;
       }
@@ -876,23 +881,6 @@ export class TlsConnectionDecoder implements StreamConsumer {
   private tlsRecordFollows(bytes: Uint8Array, pos: number, end: number): boolean {
     const b0 = bytes[pos]!;
     return b0 >= 20 && b0 <= 24 && (pos + 1 >= end || bytes[pos + 1] === 3);
-  }
-
-  /** Keeps the clear content of a 'null-handshake' record; the MAC after it is not kept. */
-  private keepNullContent(rare: RareDirectionState, bytes: Uint8Array, pos: number, n: number): void {
-    const body = rare.nullBody;
-    if (body === null || rare.nullFill >= body.length) return;
-    const k = Math.min(n, body.length - rare.nullFill);
-    body.set(bytes.subarray(pos, pos + k), rare.nullFill);
-    rare.nullFill += k;
-  }
-
-  private keepSslv2Body(rare: RareDirectionState, bytes: Uint8Array, pos: number, n: number): void {
-    const body = rare.sslv2Body;
-    if (body === null) return;
-    const k = Math.min(n, body.length - rare.sslv2Fill);
-    body.set(bytes.subarray(pos, pos + k), rare.sslv2Fill);
-    rare.sslv2Fill += k;
   }
 
   private keepSmall(d: DirectionState, bytes: Uint8Array, pos: number, n: number): void {
@@ -1743,6 +1731,14 @@ export function tlsConsumerFactory(options: TlsConsumerOptions): ConsumerFactory
  */
 function emptyRun(run: PendingShortRecord[] | null): void {
   if (run !== null && run.length !== 0) run.length = 0;
+}
+
+/** Copies what still fits of `bytes[pos, pos + n)` into `body` from `fill` on; returns the new fill. */
+function fillFrom(body: Uint8Array, fill: number, bytes: Uint8Array, pos: number, n: number): number {
+  const k = Math.min(n, body.length - fill);
+  if (k <= 0) return fill;
+  body.set(bytes.subarray(pos, pos + k), fill);
+  return fill + k;
 }
 
 /** `a` holds the same non-empty bytes as `b` in another object (empty session ids are already one shared object). */
