@@ -115,18 +115,18 @@ export class ConnectionLineWriter {
   }
 
   private list(list: readonly number[]): string {
-    let text = this.lists.get(list);
-    if (text === undefined) {
-      text = numberList(list);
-      this.lists.set(list, text);
-    }
-    return text;
+    return this.listText(list, numberList);
   }
 
   private names(list: readonly string[]): string {
+    return this.listText(list, stringList);
+  }
+
+  /** The text of a hello list, kept by the list's identity (`write` makes it the first time). */
+  private listText<T>(list: readonly T[], write: (list: readonly T[]) => string): string {
     let text = this.lists.get(list);
     if (text === undefined) {
-      text = stringList(list);
+      text = write(list);
       this.lists.set(list, text);
     }
     return text;
