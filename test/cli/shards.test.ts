@@ -8,35 +8,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { runCli, shardsByDefault } from '../../src/cli/run.js';
+import { staleModules } from '../support/compiled-dist.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SAMPLES = path.join(ROOT, 'samples');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
 /**
  * The workers run compiled code while this thread runs the sources (shard 0): both must be the
- * same version. THA_WORKER names a build the caller vouches for; dist/ (built by `npm ci`
- * through the prepare script, or `npm run build`) is used when every compiled module is at
- * least as new as its source.
+ * same version. THA_WORKER names a build the caller vouches for; else dist/ when it is current.
  */
-function staleModules(srcDir: string, distDir: string): string[] {
-  const stale: string[] = [];
-  for (const entry of fs.readdirSync(srcDir, { withFileTypes: true })) {
-    const src = path.join(srcDir, entry.name);
-    if (entry.isDirectory()) stale.push(...staleModules(src, path.join(distDir, entry.name)));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
-      const js = path.join(distDir, entry.name.replace(/\.ts$/, '.js'));
-      if (!fs.existsSync(js) || fs.statSync(js).mtimeMs < fs.statSync(src).mtimeMs) stale.push(path.relative(ROOT, src));
-    }
-  }
-  return stale;
-}
-
 function findWorker(): { worker: string; skip: string | null } {
   const given = process.env.THA_WORKER;
   if (given) return { worker: given, skip: fs.existsSync(given) ? null : `THA_WORKER=${given} does not exist` };
   const worker = path.join(ROOT, 'dist/cli/worker.js');
   if (!fs.existsSync(worker)) return { worker, skip: `${worker} missing (npm run build, or THA_WORKER=<build>/dist/cli/worker.js)` };
-  const stale = staleModules(path.join(ROOT, 'src'), path.join(ROOT, 'dist'));
+  const stale = staleModules();
   if (stale.length > 0) return { worker, skip: `dist/ is older than ${stale.length} source file(s), e.g. ${stale[0]} (npm run build, or THA_WORKER=<build>/dist/cli/worker.js)` };
   return { worker, skip: null };
 }
