@@ -126,7 +126,6 @@ for (const id of floor.keys()) if (!reported.has(id)) tally('connection (in both
 
 const CH_MODEL = ['ecPointFormats', 'signatureAlgorithmsCert', 'pskKeyExchangeModes', 'statusRequest', 'renegotiationInfo', 'extendedMasterSecret', 'encryptThenMac', 'sessionTicketLength', 'recordSizeLimit', 'compressCertificate'];
 const SH_MODEL = ['pskSelected', 'extendedMasterSecret', 'renegotiationInfo', 'sessionTicket'];
-const KX_NAMES = { ecdhe: 'ecdhe', dhe: 'dhe', unknown: 'unknown' };
 
 function modelChecks(m) {
   const id = m.tcp.id;
@@ -148,7 +147,7 @@ function modelChecks(m) {
     m.certificates.map((c) => ({ frame: c.frame, sentBy: side(c.direction), tls13: c.tls13, count: c.chain.length })));
   const ske = m.serverKeyExchange;
   tally('model: serverKeyExchange', id, f.serverKeyExchange,
-    ske === null ? null : { frame: ske.frame, kind: KX_NAMES[ske.kind], group: ske.group, dhPrimeBits: ske.dhPrimeBits, signatureScheme: ske.signatureScheme });
+    ske === null ? null : { frame: ske.frame, kind: ske.kind, group: ske.group, dhPrimeBits: ske.dhPrimeBits, signatureScheme: ske.signatureScheme });
   const cr = m.certificateRequest;
   tally('model: certificateRequest', id, f.certificateRequest,
     cr === null ? null : { frame: cr.frame, certificateTypes: cr.certificateTypes, signatureAlgorithms: cr.signatureAlgorithms, authorities: cr.certificateAuthorities.length });

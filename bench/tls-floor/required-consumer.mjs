@@ -47,6 +47,14 @@ export const KINDS = ['no-payload', 'tls', 'not-tls'];
 export const RESUMPTIONS = [null, 'session-id', 'ticket', 'psk'];
 const BY_CONTENT_TYPE = 1, BY_SIZE_AND_POSITION = 2;
 
+/**
+ * A message list entry's second number: type and sender in one (type -1 for an encrypted
+ * handshake record). The list keeps two numbers a message, no object (floor-consumer.mjs).
+ */
+export const messageCode = (type, direction) => (type + 1) * 2 + direction;
+export const messageTypeOf = (code) => (code >> 1) - 1;
+export const messageSenderOf = (code) => code & 1;
+
 function isTls13Version(v) {
   const major = v >> 8;
   return v === 0x0304 || major === 0x7f || major === 0x7e || major === 0xfb;
@@ -175,7 +183,7 @@ export class RequiredConsumer {
     this.ticketLifetime = -1;
     this.ticketLength = -1;
     this.certificateStatusType = -1;
-    /** Handshake messages, two numbers each: frame (~frame until its record ends), (type + 1) * 2 + direction. */
+    /** Handshake messages, two numbers each: frame (~frame until its record ends), messageCode(type, direction). */
     this.messages = null;
     this.alerts = null;
     this.handshakeComplete = false;
@@ -462,7 +470,7 @@ export class RequiredConsumer {
   frameOpen(direction, s) {
     const m = this.messages;
     if (m !== null) for (let k = m.length - 2; k >= 0 && s.unframed > 0; k -= 2) {
-      if (m[k] < 0 && (m[k + 1] & 1) === direction) { m[k] = this.frame; s.unframed--; }
+      if (m[k] < 0 && messageSenderOf(m[k + 1]) === direction) { m[k] = this.frame; s.unframed--; }
     }
     if (s.open !== null) {
       for (let k = 0; k < s.open.length; k++) s.open[k].frame = this.frame;
@@ -481,7 +489,7 @@ export class RequiredConsumer {
     if (m.length >= 2 * MAX_EVENTS) return -1;
     if (!endsHere) s.unframed++;
     // A frame not yet final is kept as ~frame: the frame it was seen at if its record never ends.
-    m.push(endsHere ? this.frame : ~this.frame, (type + 1) * 2 + direction);
+    m.push(endsHere ? this.frame : ~this.frame, messageCode(type, direction));
     return m.length - 2;
   }
 
@@ -885,8 +893,8 @@ export class RequiredConsumer {
     const certs = this.certificates;
     if (certs !== null) for (let k = 0; abbreviated && k < certs.length; k++) if (certs[k].direction === 1) abbreviated = false;
     const m = this.messages;
-    const done = (14 + 1) * 2 + 1;
-    const ske = (12 + 1) * 2 + 1;
+    const done = messageCode(14, 1);
+    const ske = messageCode(12, 1);
     if (m !== null) for (let k = 1; abbreviated && k < m.length; k += 2) if (m[k] === done || m[k] === ske) abbreviated = false;
     if (abbreviated && ch.sessionTicketLength > 0) return 2;
     if (sh.sessionIdEchoed) return 1;

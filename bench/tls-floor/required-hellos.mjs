@@ -3,17 +3,13 @@
 // every length checked: a malformed hello gives null (the consumer counts it), an extension that
 // does not fit its type is counted in `badExtensions` and left undecoded, never an exception or
 // a read past the message.
+import { HELLO_RETRY_REQUEST_RANDOM } from '../../dist/tls/server-hello.js';
 import { copy32, copyBytes, isGrease, text, u16, u16s, u8s, vec8Filling, vec16Filling } from './byte-readers.mjs';
 
 // GREASE (RFC 8701) marks: which lists of a ClientHello hold a GREASE value.
 export const G_SUITES = 1, G_EXTENSIONS = 2, G_GROUPS = 4, G_VERSIONS = 8, G_SIGNATURES = 16, G_KEY_SHARES = 32;
 
 const NO_BYTES = new Uint8Array(0);
-/** RFC 8446 4.1.3: SHA-256("HelloRetryRequest"). */
-const HRR_RANDOM = Uint8Array.from([
-  0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-  0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
-]);
 
 /** RFC 6066 ServerNameList filling [p, end): the first host_name, null when none, undefined when malformed. */
 function hostName(b, p, end) {
@@ -280,7 +276,7 @@ function serverExtension(h, type, b, p, end) {
 }
 
 function isHelloRetryRandom(b, p) {
-  for (let i = 0; i < 32; i++) if (b[p + i] !== HRR_RANDOM[i]) return false;
+  for (let i = 0; i < 32; i++) if (b[p + i] !== HELLO_RETRY_REQUEST_RANDOM[i]) return false;
   return true;
 }
 

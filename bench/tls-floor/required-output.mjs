@@ -7,7 +7,7 @@ import { certTexts, certificateSha } from './certificates.mjs';
 import { writeStdoutLine } from './batched-stdout.mjs';
 import { G_SUITES, G_EXTENSIONS, G_GROUPS, G_VERSIONS, G_SIGNATURES, G_KEY_SHARES } from './required-hellos.mjs';
 import { KX_NAMES } from './required-messages.mjs';
-import { KINDS, RESUMPTIONS } from './required-consumer.mjs';
+import { KINDS, RESUMPTIONS, messageSenderOf, messageTypeOf } from './required-consumer.mjs';
 
 // As the floor's DIAGNOSIS, at stage `required`, whose lines carry more of the real fields (record
 // versions, encrypted alerts, completion, resumption, what a non-TLS stream looked like): sized
@@ -22,7 +22,7 @@ const GREASE_LISTS = [[G_SUITES, 'cipherSuites'], [G_EXTENSIONS, 'extensions'], 
 
 function requiredMessages(flat) {
   const out = [];
-  if (flat !== null) for (let k = 0; k < flat.length; k += 2) out.push({ frame: flat[k], sentBy: sideName(flat[k + 1] & 1), type: (flat[k + 1] >> 1) - 1 });
+  if (flat !== null) for (let k = 0; k < flat.length; k += 2) out.push({ frame: flat[k], sentBy: sideName(messageSenderOf(flat[k + 1])), type: messageTypeOf(flat[k + 1]) });
   return out;
 }
 

@@ -8,9 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { runCli, shardsByDefault } from '../../src/cli/run.js';
-import { staleModules } from '../support/compiled-dist.js';
+import { ROOT, staleModules } from '../support/compiled-dist.js';
 
-const ROOT = path.resolve(__dirname, '../..');
 const SAMPLES = path.join(ROOT, 'samples');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
 /**
